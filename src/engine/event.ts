@@ -33,6 +33,12 @@ export interface LogEvent {
   data: Record<string, unknown>;
   origin: EventOrigin;
   hints: EventSourceHints;
+  /**
+   * The event as it arrived, before Windows reshaping (evtx-JSON shape; Windows XML converted to
+   * that shape). Present only for reshaped Windows events; `getField` falls back to full paths
+   * in it, e.g. `Event.UserData.LogFileCleared.Channel`.
+   */
+  raw?: unknown;
 }
 
 export interface ReadEventsResult {
