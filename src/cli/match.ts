@@ -3,6 +3,9 @@
  * EVENTS (JSON, NDJSON, CSV, evtx-JSON, Windows event XML, binary .evtx; `-` reads stdin) against the Sigma
  * rule in RULE, one line per event: index, verdict (match / filtered / nomatch), reason.
  * `--json` prints `{"events":[{index,verdict,reasons,explanation,...}],"summary":{...}}`.
+ * When RULE holds correlation rules they are evaluated too (`--timestamp FIELD` names the event
+ * time when detection picks the wrong one): the table is followed by each correlation's groups,
+ * and `--json` gains `"correlations":[{"rule","group","window","value","fired","events":[...]}]`.
  * Exit 0 done, 1 the rule has errors or the events are unreadable, 2 usage error.
  */
 import { readFileSync } from 'node:fs';
@@ -13,8 +16,9 @@ import { loadRules } from '../sigma/load.ts';
 import { decodeText, readEventsFromFile } from './read-events-file.ts';
 import { compileMatcher } from '../engine/compile-matcher.ts';
 import { evaluateEvents } from '../engine/evaluate.ts';
+import { evaluateCorrelations, type CorrelationEvaluation } from '../engine/correlate.ts';
 
-const USAGE = 'usage: siglab match RULE EVENTS [--json] [--placeholders FILE] [--rule N]\n';
+const USAGE = 'usage: siglab match RULE EVENTS [--json] [--placeholders FILE] [--rule N] [--timestamp FIELD]\n';
 
 interface Args {
   rule: string;
@@ -22,6 +26,7 @@ interface Args {
   json: boolean;
   placeholders?: string;
   ruleIndex: number;
+  timestamp?: string;
 }
 
 function parseArgs(args: string[]): Args | string {
@@ -29,6 +34,7 @@ function parseArgs(args: string[]): Args | string {
   let json = false;
   let placeholders: string | undefined;
   let ruleIndex = 0;
+  let timestamp: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') json = true;
@@ -39,12 +45,15 @@ function parseArgs(args: string[]): Args | string {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (!v || !/^\d+$/.test(v)) return '--rule needs a document index (0, 1, ...)';
       ruleIndex = Number(v);
+    } else if (a === '--timestamp' || a.startsWith('--timestamp=')) {
+      timestamp = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (!timestamp) return '--timestamp needs a field name';
     } else if (a === '-h' || a === '--help') return '';
     else if (a.startsWith('--')) return `unknown option '${a}'`;
     else positional.push(a);
   }
   if (positional.length !== 2) return positional.length < 2 ? 'RULE and EVENTS are required' : `unexpected argument '${positional[2]}'`;
-  return { rule: positional[0], events: positional[1], json, placeholders, ruleIndex };
+  return { rule: positional[0], events: positional[1], json, placeholders, ruleIndex, ...(timestamp ? { timestamp } : {}) };
 }
 
 function readText(file: string): string {
@@ -134,6 +143,15 @@ export async function matchCommand(args: string[], io: CommandIO): Promise<numbe
     if (d.severity === 'error') failed = true;
   }
 
+  const correlations: CorrelationEvaluation | undefined = loaded.correlations?.length
+    ? evaluateCorrelations(loaded, read.events, { placeholders, ...(parsed.timestamp ? { timestampField: parsed.timestamp } : {}) })
+    : undefined;
+  for (const d of correlations?.diagnostics ?? []) {
+    if (d.range && reported.has(d.range.start)) continue;
+    diagnostics.push({ file: d.range ? parsed.rule : parsed.events, d });
+    if (d.severity === 'error') failed = true;
+  }
+
   for (const { file, d } of diagnostics) io.stderr(formatDiagnostic(file, d) + '\n');
   const summary = result?.summary ?? { match: 0, filtered: 0, nomatch: 0 };
   if (parsed.json) {
@@ -151,6 +169,21 @@ export async function matchCommand(args: string[], io: CommandIO): Promise<numbe
           explanation: r.explanation,
         })),
         summary,
+        ...(correlations ? { timestamp: correlations.timestamp.field ?? null } : {}),
+        correlations: (correlations?.results ?? []).flatMap((c) =>
+          c.windows.map((w) => ({
+            rule: c.title,
+            ...(c.name ? { name: c.name } : {}),
+            ...(c.id ? { id: c.id } : {}),
+            type: c.type ?? null,
+            group: w.group,
+            window: { start: w.window.start, end: w.window.end },
+            value: w.value,
+            fired: w.fired,
+            events: w.events,
+            reason: w.reason,
+          })),
+        ),
         diagnostics: diagnostics.map(({ file, d }) => ({ file, ...d })),
       }) + '\n',
     );
@@ -160,7 +193,25 @@ export async function matchCommand(args: string[], io: CommandIO): Promise<numbe
     for (const r of result.results) lines.push(`${String(r.index).padEnd(width)}  ${r.verdict.padEnd(8)}  ${oneLine(r.reasons.join('; '))}`);
     const n = result.results.length;
     lines.push('', `${n} event${n === 1 ? '' : 's'}: ${summary.match} match, ${summary.filtered} filtered, ${summary.nomatch} nomatch`);
+    if (correlations) lines.push(...correlationLines(correlations));
     io.stdout(lines.join('\n') + '\n');
+  } else if (correlations) {
+    io.stdout(correlationLines(correlations).join('\n') + '\n');
   }
   return failed ? 1 : 0;
+}
+
+/** The human form of correlation results: per correlation, one line per group window. */
+function correlationLines(evaluation: CorrelationEvaluation): string[] {
+  const lines: string[] = [];
+  if (evaluation.timestamp.field) lines.push('', `event time: ${evaluation.timestamp.field}`);
+  for (const c of evaluation.results) {
+    lines.push('', `correlation ${c.name ?? c.title} (${c.type ?? '?'}): ${c.skipped ? `not evaluated, ${c.skipped}` : `${c.fired} of ${c.windows.length} group window${c.windows.length === 1 ? '' : 's'} fired`}`);
+    for (const w of c.windows) {
+      const group = Object.entries(w.group).map(([k, v]) => `${k}=${v ?? '(none)'}`).join(' ') || '(all events)';
+      const events = w.events.length > 12 ? `${w.events.slice(0, 12).join(',')},… (${w.events.length})` : w.events.join(',');
+      lines.push(`  ${w.fired ? 'FIRED' : '-    '}  ${oneLine(group)}  ${w.window.start} .. ${w.window.end}  value ${w.value ?? '-'}  events ${events}  ${oneLine(w.reason)}`);
+    }
+  }
+  return lines;
 }

@@ -378,14 +378,15 @@ describe('multi-document files', () => {
     expect(result.rules[1].detection.identifiers.get('sel')!.keyRange.startLine).toBe(19);
   });
 
-  it('correlation and filter documents are reported as unsupported (info)', () => {
+  it('correlation and filter documents are read as such, not as rules (details in correlation.test.ts, filter.test.ts)', () => {
     const text = `${rule('    sel:\n        F: a\n    condition: sel\n')}---\ntitle: Many\ncorrelation:\n    type: event_count\n    rules: [x]\n---\ntitle: F\nfilter:\n    rules: [x]\n`;
     const result = loadRules(text);
     expect(result.rules).toHaveLength(1);
-    expect(result.diagnostics).toMatchObject([
-      { code: 'unsupported-document', severity: 'info', range: { startLine: 13 } },
-      { code: 'unsupported-document', severity: 'info', range: { startLine: 18 } },
-    ]);
+    expect(result.correlations).toHaveLength(1);
+    expect(result.filters).toHaveLength(1);
+    expect(result.diagnostics.some((d) => d.code === 'unsupported-document')).toBe(false);
+    // The correlation names a rule that does not exist: an error on the reference itself.
+    expect(result.diagnostics.find((d) => d.code === 'unknown-rule-reference')?.range?.startLine).toBe(15);
   });
 
   it('action: global / repeat / reset (Sigma v1 collections, as pySigma reads them)', () => {

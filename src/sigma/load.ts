@@ -4,8 +4,10 @@
  * - YAML is parsed with the `yaml` package, keeping node ranges; its syntax errors become
  *   `yaml-syntax` diagnostics and loading goes on with whatever parsed.
  * - Multi-document files: every document with a `detection` (or that looks like a rule) is a
- *   rule. Documents with `correlation` or `filter` are reported as `unsupported-document` (info)
- *   for now. The Sigma v1 collection actions that pySigma still reads are honoured: `action:
+ *   rule. Documents with `correlation` are correlation rules (correlation.ts; their `rules:`
+ *   references are resolved once the whole file is read) and documents with `filter` are meta
+ *   filters (filter.ts), applied to the rules they name, so matcher and compiler see the
+ *   filtered rules. The Sigma v1 collection actions that pySigma still reads are honoured: `action:
  *   global` sets fields merged into the following documents (the global values win, as in
  *   pySigma), `action: reset` clears them, `action: repeat` reuses the previous rule with this
  *   document's fields on top.
@@ -16,7 +18,9 @@ import { isAlias, isMap, isScalar, isSeq, Pair, parseAllDocuments, YAMLMap, type
 import { LineIndex, type Diagnostic, type SourceRange } from '../diagnostics.ts';
 import { parseCondition, referencedIdentifiers } from './condition.ts';
 import { readDetection, scalarRangeOf, type DetectionContext } from './detection.ts';
-import type { Condition, LoadOptions, LoadResult, SigmaRule } from './model.ts';
+import { readCorrelation, resolveCorrelations, type CorrelationContext } from './correlation.ts';
+import { applyFilters, readFilter } from './filter.ts';
+import type { Condition, LoadOptions, LoadResult, SigmaCorrelation, SigmaFilter, SigmaRule } from './model.ts';
 import {
   MAX_DESCRIPTION_LENGTH,
   MAX_TITLE_LENGTH,
@@ -47,7 +51,10 @@ export function loadRules(text: string, options: LoadOptions = {}): LoadResult {
   } catch (e) {
     loader.diagnostics.push(internalError(e));
   }
-  return { rules: loader.rules, diagnostics: sortDiagnostics(loader.diagnostics) };
+  const result: LoadResult = { rules: loader.rules, diagnostics: sortDiagnostics(loader.diagnostics) };
+  if (loader.correlations.length > 0) result.correlations = loader.correlations;
+  if (loader.filters.length > 0) result.filters = loader.filters;
+  return result;
 }
 
 function internalError(e: unknown): Diagnostic {
@@ -69,6 +76,8 @@ type ParsedDocument = Document.Parsed;
 
 class Loader {
   readonly rules: SigmaRule[] = [];
+  readonly correlations: SigmaCorrelation[] = [];
+  readonly filters: SigmaFilter[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly lines: LineIndex;
   private docs: ParsedDocument[] = [];
@@ -127,14 +136,12 @@ class Loader {
           }
           return;
         }
-        const kind = entries.has('correlation') ? 'correlation' : entries.has('filter') ? 'filter' : undefined;
-        if (kind) {
-          this.report({
-            code: 'unsupported-document',
-            severity: 'info',
-            message: `this is a Sigma ${kind} rule; siglab reads detection rules only for now, so it is skipped`,
-            range: this.range(entries.get(kind)!.keyNode),
-          });
+        if (entries.has('correlation') && !entries.has('detection')) {
+          this.correlations.push(readCorrelation(this.metaContext(), contents, index, this.docRange(doc, contents), doc.errors.length > 0));
+          return;
+        }
+        if (entries.has('filter') && !entries.has('detection')) {
+          this.filters.push(readFilter(this.metaContext(), contents, index, this.docRange(doc, contents), doc.errors.length > 0));
           return;
         }
         const merged = globalMap ? this.merge(contents, globalMap) : contents;
@@ -144,6 +151,24 @@ class Loader {
         this.report({ ...internalError(e), range: doc.contents ? this.range(doc.contents as Node) : undefined });
       }
     });
+    if (this.correlations.length > 0) resolveCorrelations(this.rules, this.correlations, (d) => this.report(d));
+    if (this.filters.length > 0) applyFilters(this.rules, this.filters, (d) => this.report(d));
+  }
+
+  private docRange(doc: ParsedDocument, contents: Node): SourceRange {
+    return doc.range ? this.lines.range(doc.range[0], doc.range[1]) : this.range(contents);
+  }
+
+  private metaContext(): CorrelationContext {
+    return {
+      source: this.source,
+      lines: this.lines,
+      options: this.options,
+      deref: (n) => this.deref(n),
+      range: (n) => this.range(n),
+      report: (d) => this.report(d),
+      plain: (n) => this.toPlain(n),
+    };
   }
 
   private report(d: Diagnostic): void {

@@ -205,6 +205,8 @@ export interface SigmaRule {
   ranges: Record<string, SourceRange>;
   /** The whole YAML document. */
   range: SourceRange;
+  /** Meta filters applied to this rule (their identifiers are in `detection.identifiers`). */
+  appliedFilters?: AppliedFilter[];
 }
 
 export interface LoadOptions {
@@ -215,4 +217,105 @@ export interface LoadOptions {
 export interface LoadResult {
   rules: SigmaRule[];
   diagnostics: Diagnostic[];
+  /** Correlation documents (Sigma v2 / v2.1 meta rules), in file order; absent when none. */
+  correlations?: SigmaCorrelation[];
+  /** Meta filter documents, in file order; absent when none. Already applied to the rules they name. */
+  filters?: SigmaFilter[];
+}
+
+export const CORRELATION_TYPES = [
+  'event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile',
+] as const;
+export type CorrelationType = (typeof CORRELATION_TYPES)[number];
+export type CorrelationOp = 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq';
+
+/** One `gte: 10` of a correlation condition; several are ANDed (a range). */
+export interface CorrelationComparison {
+  op: CorrelationOp;
+  value: number;
+  range: SourceRange;
+}
+
+/** A `rules:` entry of a correlation: a rule or another correlation, by id or name. */
+export interface CorrelationRuleRef {
+  /** As written. */
+  ref: string;
+  range: SourceRange;
+  /** What it resolved to in the same file; absent when it did not resolve (a diagnostic says so). */
+  target?: { kind: 'rule' | 'correlation'; index: number };
+}
+
+/** `aliases: {alias: {rule name: field}}`: the field each referenced rule's events give the alias. */
+export interface CorrelationAlias {
+  alias: string;
+  range: SourceRange;
+  /** Keyed by the rule reference as written in the alias map (a rule `name` or id). */
+  fields: Record<string, { field: string; range: SourceRange }>;
+}
+
+export interface SigmaCorrelation {
+  type: 'correlation';
+  documentIndex: number;
+  title: string;
+  id?: string;
+  name?: string;
+  status?: string;
+  level?: string;
+  description?: string;
+  /** Undefined when `type` is missing or unknown (a diagnostic says so). */
+  correlationType?: CorrelationType;
+  rules: CorrelationRuleRef[];
+  groupBy: Array<{ field: string; range: SourceRange }>;
+  /** `timespan: 10m`; undefined when missing or invalid. */
+  timespan?: { text: string; ms: number; range: SourceRange };
+  aliases: CorrelationAlias[];
+  condition: {
+    /** ANDed; for temporal types without a condition, the loader adds `gte: <number of rules>`. */
+    comparisons: CorrelationComparison[];
+    /** `field:` for value_count / value_sum / value_avg / value_percentile. */
+    field?: { name: string; range: SourceRange };
+    /** `percentile:` for value_percentile (1..100); default 50 with an info diagnostic. */
+    percentile?: number;
+    /**
+     * Sigma v2.1 temporal condition written as an expression over rule names
+     * (`recon_a and recon_b`); identifiers are the `rules` references.
+     */
+    expression?: Condition;
+    /** True when the loader supplied the condition (temporal types without one). */
+    implicit?: boolean;
+    range?: SourceRange;
+  };
+  /** `generate: true`: the referenced rules are also converted stand-alone. */
+  generate: boolean;
+  raw: Record<string, unknown>;
+  ranges: Record<string, SourceRange>;
+  range: SourceRange;
+}
+
+export interface SigmaFilter {
+  type: 'filter';
+  documentIndex: number;
+  title: string;
+  id?: string;
+  name?: string;
+  description?: string;
+  logsource: Logsource;
+  rules: Array<{ ref: string; range: SourceRange; applied?: number }>;
+  /** The filter's search identifiers as written (`selection`, ...). */
+  identifiers: Map<string, SearchIdentifier>;
+  conditions: Condition[];
+  raw: Record<string, unknown>;
+  ranges: Record<string, SourceRange>;
+  range: SourceRange;
+}
+
+/** Recorded on a rule that a meta filter changed (`SigmaRule.appliedFilters`). */
+export interface AppliedFilter {
+  /** Index into `LoadResult.filters`. */
+  filter: number;
+  title: string;
+  /** Names of the identifiers the filter added to the rule's detection. */
+  identifiers: string[];
+  /** The filter document. */
+  range: SourceRange;
 }
