@@ -170,6 +170,37 @@ class Writer {
     if ('expression' in mapping) return this.invertExpression(field, mapping.expression, mapping.columns ?? [], v);
   }
 
+  /**
+   * `iff(cond, then, else)`: the branch the row's condition selects is inverted. When that branch
+   * cannot give the value (a constant such as `""`) and the condition is `Column == "x"` on a
+   * column the row does not set yet, the condition is made true: a Sysmon event with a NewName is
+   * a rename, so its Defender row is a `RegistryKeyRenamed` one.
+   */
+  private invertIff(field: string, expression: string, [cond, then, otherwise]: string[], columns: string[], v: string | number | boolean | null): void {
+    const text = v === null ? '' : String(v);
+    let holdsNow = holds(cond, this.row, this.m.table, this.schema);
+    if (holdsNow === undefined) {
+      this.notes.push(`${field}: cannot decide which branch of ${expression.slice(0, 80)} holds it; left out`);
+      return;
+    }
+    const literal = (branch: string) => (/^"(?:[^"\\]|\\.)*"$/.test(branch) ? (JSON.parse(branch) as string) : undefined);
+    if (!holdsNow && literal(otherwise) !== undefined && literal(otherwise) !== text) {
+      const eq = /^(\w+) == "((?:[^"\\]|\\.)*)"$/.exec(cond);
+      if (eq && Object.hasOwn(this.schema, eq[1]) && (this.row[eq[1]] === undefined || this.row[eq[1]] === null)) {
+        this.set(eq[1], JSON.parse(`"${eq[2]}"`));
+        holdsNow = true;
+      }
+    }
+    const branch = holdsNow ? then : otherwise;
+    const constant = literal(branch);
+    if (constant !== undefined) {
+      if (constant !== text) this.notes.push(`${field}: ${this.m.table} has no value for it on this row (${expression.slice(0, 80)}); left out`);
+      return;
+    }
+    if (/^\w+$/.test(branch) && Object.hasOwn(this.schema, branch)) return this.set(branch, v as string);
+    return this.invertExpression(field, branch, columnsIn(branch, columns), v);
+  }
+
   /** Candidate column values for an expression; the first one the evaluator confirms is kept. */
   private invertExpression(field: string, expression: string, columns: string[], v: string | number | boolean | null): void {
     const text = v === null ? '' : String(v);
@@ -184,22 +215,24 @@ class Writer {
       this.notes.push(`${field}: unnamed <Data> items cannot be written into EventData; left out`);
       return;
     }
-    const iff = /^iff\((.+), (\w+), (\w+)\)$/.exec(expression);
-    if (iff) {
-      const cond = holds(iff[1], this.row, this.m.table, this.schema);
-      if (cond === undefined) {
-        this.notes.push(`${field}: cannot decide which column of ${expression} holds it; left out`);
-        return;
-      }
-      return this.set(cond ? iff[2] : iff[3], v as string);
+    // DOMAIN\name split into two columns, with a bare name when there is no domain.
+    const user = /^iff\(isempty\((\w+)\), (\w+), strcat\(\1, "\\\\", \2\)\)$/.exec(expression);
+    if (user) {
+      const i = text.indexOf('\\');
+      this.set(user[1], i >= 0 ? text.slice(0, i) : '');
+      this.set(user[2], i >= 0 ? text.slice(i + 1) : text);
+      return;
+    }
+    const iff = callArgs(expression, 'iff');
+    if (iff?.length === 3) return this.invertIff(field, expression, iff, columns, v);
+    const coalesce = callArgs(expression, 'coalesce');
+    if (coalesce && coalesce.length >= 2) {
+      // The first argument wins whenever it is non-empty: write the value there.
+      return this.invertExpression(field, coalesce[0], columnsIn(coalesce[0], columns), v);
     }
     const candidates: Array<Record<string, unknown>> = [];
     const cols = columns.filter((c) => Object.hasOwn(this.schema, c));
-    if (/^strcat\((\w+), "\\\\", (\w+)\)$/.test(expression)) {
-      const [, d, n] = /^strcat\((\w+), "\\\\", (\w+)\)$/.exec(expression)!;
-      const i = text.indexOf('\\');
-      candidates.push(i >= 0 ? { [d]: text.slice(0, i), [n]: text.slice(i + 1) } : { [d]: '', [n]: text });
-    } else if (/AdditionalFields/.test(expression)) {
+    if (/AdditionalFields/.test(expression)) {
       for (const key of [...expression.matchAll(/parse_json\(AdditionalFields\)\.(\w+)/g)].map((x) => x[1])) {
         candidates.push({ AdditionalFields: JSON.stringify({ [key]: text }) });
         candidates.push({ AdditionalFields: JSON.stringify({ [key]: `\\Device\\NamedPipe${text}` }) });
@@ -263,6 +296,47 @@ class Writer {
   }
 }
 
+/**
+ * The top-level arguments of `name(...)` when `expression` is exactly one such call, else
+ * undefined. Skips nested parentheses and KQL string literals ("..." with escapes, @"..." verbatim).
+ */
+function callArgs(expression: string, name: string): string[] | undefined {
+  if (!expression.startsWith(`${name}(`) || !expression.endsWith(')')) return undefined;
+  const args: string[] = [];
+  let depth = 0;
+  let start = name.length + 1;
+  for (let i = start; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === '"') {
+      const verbatim = expression[i - 1] === '@';
+      for (i++; i < expression.length; i++) {
+        if (!verbatim && expression[i] === '\\') i++;
+        else if (expression[i] === '"') {
+          if (verbatim && expression[i + 1] === '"') i++;
+          else break;
+        }
+      }
+    } else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') {
+      if (depth === 0) {
+        if (i !== expression.length - 1) return undefined; // `name(...)` followed by more text
+        args.push(expression.slice(start, i).trim());
+        return args;
+      }
+      depth--;
+    } else if (c === ',' && depth === 0) {
+      args.push(expression.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return undefined;
+}
+
+/** The columns of `columns` that `expression` names, in their listed order. */
+function columnsIn(expression: string, columns: string[]): string[] {
+  return columns.filter((c) => new RegExp(`(?<![\\w.])${c}(?!\\w)`).test(expression));
+}
+
 /** Sigma field names of an event: its top-level data keys. */
 function eventData(event: LogEvent | Record<string, unknown>): Record<string, unknown> {
   const e = event as LogEvent;
@@ -284,6 +358,15 @@ export function toTargetRows(event: LogEvent | Record<string, unknown>, rule: Si
     const look = lookupField(target, m, k);
     return look.kind === 'mapped' && typeof look.mapping === 'object' && 'expression' in look.mapping && /^iff\(/.test(look.mapping.expression);
   };
-  for (const k of [...keys.filter((k) => !late(k)), ...keys.filter(late)]) w.writeField(k, data[k]);
+  // Among those, fields that exist only when a condition holds (NewName: renames only) go first,
+  // so that the condition they set decides the branch of the others.
+  const conditional = (k: string): boolean => {
+    const look = lookupField(target, m, k);
+    if (look.kind !== 'mapped' || typeof look.mapping !== 'object' || !('expression' in look.mapping)) return false;
+    const args = callArgs(look.mapping.expression, 'iff');
+    return args?.length === 3 && /^"(?:[^"\\]|\\.)*"$/.test(args[2]);
+  };
+  const lateKeys = keys.filter(late);
+  for (const k of [...keys.filter((k) => !late(k)), ...lateKeys.filter(conditional), ...lateKeys.filter((k) => !conditional(k))]) w.writeField(k, data[k]);
   return { table: m.table, row: w.row, notes: w.notes };
 }

@@ -438,3 +438,33 @@ describe('SigmaHQ corpus', () => {
 const FROZEN_DICTIONARY_CRC = '2a93d98d';
 const FROZEN_V1_LINK =
   'v1/Y7zECHU48BqeKuBayDJDYBgBb90Angz5qGGKwuE9eYfXJx_elnJ4pcKH-csakGOcnF4GUtrBUlhg305fngEadMa_fQWlvc7Ei7J-mdk2uloJbKySlRJwmAI-ToEYzUCyQ6lWB6G6Qqk2loXDIFfHME_HKI1VENL3U3AD3_YGWrfAJgLuwwCbsdGgOAIe55KUnxTLzmjIULFvXRgA';
+
+describe('expectation tokens (tag 8, added after v1 shipped)', () => {
+  it('no-alert and filtered:<id> round-trip; tag 4 keeps the nearest v1 reading for older decoders', () => {
+    const state: ShareState = { rule: 'r', target: 'sentinel-asim', events: '[]', expectationTokens: { 0: 'match', 2: 'no-alert', 5: 'filtered:filter_main', 9: 'nomatch' } };
+    const decoded = roundTrip(state);
+    expect(decoded.expectationTokens).toEqual({ 0: 'match', 2: 'no-alert', 5: 'filtered:filter_main', 9: 'nomatch' });
+    expect(decoded.expectations).toEqual({ 0: 'match', 5: 'filtered', 9: 'nomatch' });
+  });
+
+  it('tokens that tag 4 says exactly write the same link as plain v1 expectations', () => {
+    const tokens = encodePermalink({ rule: 'r', target: 't', expectationTokens: { 0: 'match', 3: 'filtered', 4: 'nomatch' } });
+    const plain = encodePermalink({ rule: 'r', target: 't', expectations: { 0: 'match', 3: 'filtered', 4: 'nomatch' } });
+    expect(tokens).toBe(plain);
+    expect(decodePermalink(tokens).state?.expectationTokens).toBeUndefined();
+  });
+
+  it('invalid tokens are dropped on encode and refuse the link on decode', () => {
+    const decoded = roundTrip({ rule: 'r', target: 't', expectationTokens: { 0: 'maybe', 1: 'no-alert', ['x' as unknown as number]: 'match' } });
+    expect(decoded.expectationTokens).toEqual({ 1: 'no-alert' });
+    for (const bad of ['[1]', '{"0":"maybe"}', '{"-1":"match"}', 'not json', '{"__proto__":"match"}']) {
+      const r = decodePermalink(handMadeV1([[1, utf8('r')], [2, utf8('t')], [8, utf8(bad)]]));
+      expect(r.state, bad).toBeUndefined();
+      expect(r.diagnostics[0].code).toBe('link-corrupt');
+    }
+  });
+
+  it('the summary counts each expected event once', () => {
+    expect(describeShareState({ rule: 'r', target: 't', expectations: { 0: 'match', 1: 'filtered' }, expectationTokens: { 1: 'filtered:f', 2: 'no-alert' } })).toContain('3 expected verdicts');
+  });
+});

@@ -8,11 +8,15 @@
  *   field  := tag:varint length:varint bytes[length]      (tag >= 1, each tag at most once)
  *   crc32  := CRC-32 (IEEE) of every byte before the 0x00, 4 bytes big-endian
  *
- *   tag 1 rule, 2 target, 3 events, 4 expectations, 5 mapping, 6 placeholders, 7 selectedRow
+ *   tag 1 rule, 2 target, 3 events, 4 expectations, 5 mapping, 6 placeholders, 7 selectedRow,
+ *       8 expectation tokens (added later, additively: a decoder without it skips it)
  *
  * Text is WTF-8 (UTF-8 that also carries lone surrogates), so every JavaScript string survives
  * byte for byte, including broken pastes. Expectations are `index` + `m`/`f`/`n` joined with `,`
- * (`0m,3f`); selectedRow is decimal. Later versions can add tags: a v1 decoder skips tags it does
+ * (`0m,3f`); selectedRow is decimal. Tag 8 carries expectations tag 4 cannot say exactly
+(`no-alert`, `filtered:<identifier>`) as a JSON object of index → token (`{"2":"no-alert"}`);
+it is written only when needed, next to tag 4's nearest v1 reading, so older decoders still get
+every expectation they can represent. Later versions can add tags: a v1 decoder skips tags it does
  * not know and says so, and every later decoder keeps reading v1. A change that old decoders
  * cannot skip gets a new version prefix, and the decoders of older versions stay as they are.
  *
@@ -37,6 +41,13 @@ export interface ShareState {
   events?: string;
   /** Expected verdict per event index. */
   expectations?: Record<number, ExpectedVerdict>;
+  /**
+   * Expected verdicts in full, as `expectationToken` (src/tests/expectations.ts) writes them:
+   * `match`, `nomatch`, `no-alert`, `filtered`, `filtered:<identifier>`. On encode, when given,
+   * it supersedes `expectations` (tag 4 gets its nearest v1 reading). On decode it is set only
+   * when the link carries tokens tag 4 cannot say; readers use it first, then `expectations`.
+   */
+  expectationTokens?: Record<number, string>;
   /** Custom field mapping, as the user wrote it. */
   mapping?: string;
   /** Placeholder values, as the user wrote them. */
@@ -63,7 +74,9 @@ export const LONG_LINK_CHARS = 8000;
 
 const DICTIONARY_V1 = encodeWtf8(PERMALINK_DICTIONARY_V1);
 
-const TAG = { rule: 1, target: 2, events: 3, expectations: 4, mapping: 5, placeholders: 6, selectedRow: 7 } as const;
+const TAG = { rule: 1, target: 2, events: 3, expectations: 4, mapping: 5, placeholders: 6, selectedRow: 7, expectationTokens: 8 } as const;
+/** The highest tag this decoder knows; higher ones are skipped with a note. */
+const LAST_KNOWN_TAG = TAG.expectationTokens;
 const VERDICT_CODES: Record<ExpectedVerdict, string> = { match: 'm', filtered: 'f', nomatch: 'n' };
 const CODE_VERDICTS: Record<string, ExpectedVerdict> = { m: 'match', f: 'filtered', n: 'nomatch' };
 
@@ -278,6 +291,27 @@ function expectationsText(expectations: Record<number, ExpectedVerdict>): string
     .join(',');
 }
 
+const INDEX_RE = /^(0|[1-9]\d{0,14})$/;
+const TOKEN_RE = /^(match|nomatch|no-alert|filtered(:[^\n]{1,200})?)$/;
+
+/** The tokens that are valid, by index; the v1 (tag 4) reading of each; and whether tag 4 says them all exactly. */
+function splitTokens(tokens: Record<number, string>): { valid: Record<string, string>; v1: Record<number, ExpectedVerdict>; exact: boolean } {
+  const valid: Record<string, string> = {};
+  const v1: Record<number, ExpectedVerdict> = {};
+  let exact = true;
+  for (const [k, raw] of Object.entries(tokens)) {
+    const t = typeof raw === 'string' ? raw.trim() : '';
+    if (!INDEX_RE.test(k) || !TOKEN_RE.test(t)) continue;
+    valid[k] = t;
+    if (t === 'match' || t === 'nomatch' || t === 'filtered') v1[Number(k)] = t;
+    else {
+      exact = false;
+      if (t.startsWith('filtered:')) v1[Number(k)] = 'filtered';
+    }
+  }
+  return { valid, v1, exact };
+}
+
 /** The v1 fragment (without `#`) for a state. */
 export function encodePermalink(state: ShareState): string {
   const w = new ByteWriter();
@@ -291,12 +325,15 @@ export function encodePermalink(state: ShareState): string {
   field(TAG.rule, state.rule ?? '');
   field(TAG.target, state.target ?? '');
   field(TAG.events, state.events);
-  if (state.expectations) field(TAG.expectations, expectationsText(state.expectations));
+  const tokens = state.expectationTokens ? splitTokens(state.expectationTokens) : undefined;
+  if (tokens) field(TAG.expectations, expectationsText(tokens.v1));
+  else if (state.expectations) field(TAG.expectations, expectationsText(state.expectations));
   field(TAG.mapping, state.mapping);
   field(TAG.placeholders, state.placeholders);
   if (state.selectedRow !== undefined && Number.isSafeInteger(state.selectedRow) && state.selectedRow >= 0) {
     field(TAG.selectedRow, String(state.selectedRow));
   }
+  if (tokens && !tokens.exact) field(TAG.expectationTokens, JSON.stringify(tokens.valid));
   const body = w.result();
   const crc = crc32(body);
   w.byte(0);
@@ -404,7 +441,7 @@ function decodeV1(payload: string): DecodeResult {
     if (length === undefined || pos.i + length > bytes.length) return problem('link-corrupt', CORRUPT);
     if (fields.has(tag)) return problem('link-corrupt', CORRUPT);
     fields.set(tag, bytes.subarray(pos.i, pos.i + length));
-    if (tag > TAG.selectedRow) unknownTags.push(tag);
+    if (tag > LAST_KNOWN_TAG) unknownTags.push(tag);
     pos.i += length;
   }
   const text = (tag: number): string | undefined | null => {
@@ -440,6 +477,23 @@ function decodeV1(payload: string): DecodeResult {
   if (row !== undefined) {
     if (!/^(0|[1-9]\d{0,14})$/.test(row)) return problem('link-corrupt', CORRUPT);
     state.selectedRow = Number(row);
+  }
+  const tokenText = text(TAG.expectationTokens);
+  if (tokenText === null) return problem('link-corrupt', CORRUPT);
+  if (tokenText !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(tokenText);
+    } catch {
+      return problem('link-corrupt', CORRUPT);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return problem('link-corrupt', CORRUPT);
+    const map: Record<number, string> = {};
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+      if (!INDEX_RE.test(k) || typeof v !== 'string' || !TOKEN_RE.test(v)) return problem('link-corrupt', CORRUPT);
+      map[Number(k)] = v;
+    }
+    state.expectationTokens = map;
   }
   const diagnostics: Diagnostic[] = [];
   if (unknownTags.length > 0) {
@@ -518,7 +572,7 @@ export function describeShareState(state: ShareState): string {
   const parts = [`rule (${encodeWtf8(state.rule).length.toLocaleString('en-US')} bytes)`];
   if (state.target) parts.push(`target ${state.target}`);
   if (state.events !== undefined) parts.push(`events (${encodeWtf8(state.events).length.toLocaleString('en-US')} bytes)`);
-  const expected = state.expectations ? Object.keys(state.expectations).length : 0;
+  const expected = new Set([...Object.keys(state.expectations ?? {}), ...Object.keys(state.expectationTokens ?? {})]).size;
   if (expected > 0) parts.push(`${expected} expected verdict${expected === 1 ? '' : 's'}`);
   if (state.mapping !== undefined) parts.push('field mapping');
   if (state.placeholders !== undefined) parts.push('placeholders');

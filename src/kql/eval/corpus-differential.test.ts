@@ -50,12 +50,8 @@ const KNOWN_CLASSES: Record<string, string> = {
     'The target row cannot hold a field of the event (e.g. unnamed <Data> items on WindowsEvent, Hashes on imNetworkSession): the KQL side never sees that value.',
   'empty-vs-missing':
     'Sigma tells a missing field from an empty one (`*` needs a present field, `\'\'` needs an empty one); KQL strings are never null, so a missing string is "" and `isempty`/`isnotempty` cannot tell them apart.',
-  'anyof-empty':
-    "An empty/null test on a field mapped to several columns (ASIM Image → SrcProcessName or DstProcessName): `isempty(SrcProcessName) or isempty(DstProcessName)` is true for every endpoint session (one side is always empty), so a filter `Image: ''` removes every row and the rule never fires on ASIM.",
-  'registry-rename':
-    'TargetObject and NewName both map to RegistryKey (ASIM imRegistry, Defender DeviceRegistryEvents); for renames the old key is RegistryPreviousKey / PreviousRegistryKey, so a rule testing both fields cannot be expressed.',
-  'channel-field-vs-column':
-    "Sigma's `Channel` in EventID 104 (log cleared) rules is the cleared log's name (UserData); the WindowsEvent mapping reads the event's own Channel column, which the logsource fixes to System: the rule's Channel filter then removes every row.",
+  'logsource-field-absent':
+    "The derived event lacks a field that every event of its logsource carries (a System-channel event without any Channel): the target row holds the value the logsource fixes (Channel == \"System\", as every real System event has), the Sigma event holds nothing, so a filter on that field differs. No real event has this shape.",
 };
 
 function classify(p: VerdictPair, event: Record<string, unknown>, query: string): string {
@@ -66,10 +62,9 @@ function classify(p: VerdictPair, event: Record<string, unknown>, query: string)
   }
   if (p.notes.some((n) => /left out|cannot/.test(n))) return 'row-cannot-hold';
   const facts = (p.kqlResult?.explanation.predicates ?? []).map((f) => f.text).join('\n');
-  if ('TargetObject' in event && 'NewName' in event && /RegistryKey/.test(JSON.stringify(p.row))) return 'registry-rename';
-  if ('Channel' in event === false && /\bChannel\b/.test(facts) && /EventID == 104|EventID in \(.*104/.test(query)) return 'channel-field-vs-column';
-  if (/\bChannel\b/.test(facts) && 'Channel' in event && /Channel == "System"/.test(query)) return 'channel-field-vs-column';
-  if (/isempty\((Src|Dst)ProcessName\)/.test(facts)) return 'anyof-empty';
+  if (!('Channel' in event) && /Channel\b/.test(facts) && /\bChannel == "System"/.test(query) && (p.row as Record<string, unknown> | undefined)?.Channel === 'System') {
+    return 'logsource-field-absent';
+  }
   if (Object.values(event).some((v) => v === '') || /isempty\(|isnotempty\(/.test(facts)) return 'empty-vs-missing';
   return `unclassified: Sigma ${p.sigma ? 'fires' : 'quiet'}, KQL ${String(p.kql)}`;
 }

@@ -186,7 +186,12 @@ function buildWindowsEventFields(): Record<string, FieldMapping> {
   }
   // System properties are WindowsEvent columns.
   out.EventID = 'EventID';
-  out.Channel = 'Channel';
+  // As the event reader does, a payload item named Channel takes the name over the System one:
+  // in EventID 104 (log cleared) it is the cleared log (UserData/LogFileCleared/Channel), which
+  // SigmaHQ's log-cleared rules test. WindowsEvent flattens UserData's items into EventData (the
+  // Sentinel "Security Event log cleared" rule reads EventData.SubjectUserName of EventID 1102),
+  // so the cleared log is EventData.Channel; coalesce() falls back to the event's own channel.
+  out.Channel = { expression: 'coalesce(tostring(EventData.Channel), Channel)', type: 'string', columns: ['EventData', 'Channel'] };
   out.Provider_Name = 'Provider';
   out.Computer = 'Computer';
   out.Level = 'EventLevel';
@@ -246,6 +251,13 @@ function buildSecurityEventFields(securityColumns: Record<string, string>): Reco
     out[name] = { expression: xmlDataItem('EventData', name), type: 'string', columns: ['EventData'] };
   }
   out.Provider_Name = 'EventSourceName';
+  // SigmaHQ's Security rules name the accounts TargetUserName/SubjectUserName; Sysmon's `User`
+  // (DOMAIN\name of a process's user) is no Security-channel item, so a value would have no
+  // certain column.
+  out.User = {
+    unsupported:
+      'Security events have no User item: use TargetUserName (the account logged on, 4624/4625, or acted upon) or SubjectUserName (the account that acted, e.g. 4688); SecurityEvent.Account holds the event\'s main account as DOMAIN\\name.',
+  };
   // Sysmon-style names that security rules (4688, 4663, 5145, ...) use for the same data.
   out.Image = 'NewProcessName';
   out.ParentImage = 'ParentProcessName';

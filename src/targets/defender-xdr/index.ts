@@ -14,7 +14,7 @@
  */
 import type { FieldMapping, FixedPredicate, LogsourceMapping, TableSchema, TargetDefinition } from '../types.ts';
 import tablesJson from './tables.json';
-import { sysmonRegistryDetails, sysmonRegistryKey, sysmonTargetObject } from '../registry-path.ts';
+import { sysmonRegistryDetails, sysmonTargetObject } from '../registry-path.ts';
 
 const tables = tablesJson as unknown as Record<string, TableSchema>;
 
@@ -22,8 +22,9 @@ const actionType = (...values: string[]): FixedPredicate =>
   values.length === 1 ? { column: 'ActionType', op: '==', value: values[0] } : { column: 'ActionType', op: 'in', value: values };
 
 const userOf = (domain: string, name: string): FieldMapping => ({
-  // Sysmon writes users as DOMAIN\name (NT AUTHORITY\SYSTEM); Defender splits them.
-  expression: `strcat(${domain}, "\\\\", ${name})`,
+  // Sysmon writes users as DOMAIN\name (NT AUTHORITY\SYSTEM); Defender splits them. An account
+  // without a domain is its bare name, as the ASIM Defender parsers write ActorUsername.
+  expression: `iff(isempty(${domain}), ${name}, strcat(${domain}, "\\\\", ${name}))`,
   type: 'string',
   columns: [domain, name],
 });
@@ -48,6 +49,16 @@ const INITIATING_PROCESS_FIELDS: Record<string, FieldMapping> = {
   ParentImage: { unsupported: NO_PARENT_PATH },
   ParentCommandLine: { unsupported: NO_PARENT_PATH },
   ProcessGuid: { unsupported: 'Defender has no process GUID; InitiatingProcessUniqueId is its own identifier and differs from Sysmon\'s ProcessGuid.' },
+  // Windows calls the device Computer; Defender's DeviceName is the same name (the FQDN of a
+  // domain member, the host name otherwise).
+  Computer: 'DeviceName',
+  EventID: {
+    unsupported:
+      'Defender tables have no Windows EventID: the table and its ActionType select the kind of event (DeviceProcessEvents is Sysmon EventID 1, DeviceNetworkEvents 3, ...). Drop the EventID condition or convert the rule with the azure-monitor target.',
+  },
+  Channel: {
+    unsupported: 'Defender tables record Defender for Endpoint telemetry, not Windows event-log channels; convert rules on event-log channels with the azure-monitor or sentinel-asim target.',
+  },
   // Rules use Provider_Name to exclude events of a particular Windows event provider (e.g. the
   // SystemTrace ETW provider); Defender's own telemetry has none, so the field is empty.
   Provider_Name: {
@@ -138,6 +149,7 @@ const NETWORK_FIELDS: Record<string, FieldMapping> = {
   SourcePortName: { unsupported: 'DeviceNetworkEvents has no port-name column; use SourcePort.' },
 };
 
+const RENAMED = 'ActionType == "RegistryKeyRenamed"';
 const REGISTRY_FIELDS: Record<string, FieldMapping> = {
   // Sysmon registry EventIDs: 12 create/delete, 13 value set, 14 rename.
   EventID: {
@@ -147,18 +159,25 @@ const REGISTRY_FIELDS: Record<string, FieldMapping> = {
       '14': [actionType('RegistryKeyRenamed')],
     },
   },
-  // Sysmon's TargetObject is the key, plus \valueName for value events.
+  // Sysmon's TargetObject is the key, plus \valueName for value events; for a rename (EventID 14)
+  // it is the old name, which Defender keeps in PreviousRegistryKey/PreviousRegistryValueName
+  // (RegistryKey holds the new name).
   TargetObject: {
-    expression: sysmonTargetObject('RegistryKey', 'RegistryValueName'),
+    expression: `iff(${RENAMED}, ${sysmonTargetObject('PreviousRegistryKey', 'PreviousRegistryValueName')}, ${sysmonTargetObject('RegistryKey', 'RegistryValueName')})`,
     type: 'string',
-    columns: ['RegistryKey', 'RegistryValueName'],
+    columns: ['ActionType', 'RegistryKey', 'RegistryValueName', 'PreviousRegistryKey', 'PreviousRegistryValueName'],
   },
   Details: {
     expression: sysmonRegistryDetails('RegistryValueType', 'RegistryValueData'),
     type: 'string',
     columns: ['RegistryValueType', 'RegistryValueData'],
   },
-  NewName: { expression: sysmonRegistryKey('RegistryKey'), type: 'string', columns: ['RegistryKey'] },
+  // Only rename events have a new name; Sysmon writes no NewName item for the other events.
+  NewName: {
+    expression: `iff(${RENAMED}, ${sysmonTargetObject('RegistryKey', 'RegistryValueName')}, "")`,
+    type: 'string',
+    columns: ['ActionType', 'RegistryKey', 'RegistryValueName'],
+  },
   EventType: {
     values: {
       setvalue: [actionType('RegistryValueSet')],

@@ -13,7 +13,8 @@
  * - Process creation: the *acting* process is the creator, i.e. Sysmon's Parent*; ASIM's
  *   `ParentProcess*` is the creator's parent (the grandparent).
  * - Network sessions: `Initiated` is `NetworkDirection` (Outbound/Inbound), and the local process
- *   is `SrcProcessName` for outbound and `DstProcessName` for inbound connections.
+ *   is `SrcProcessName` for outbound and `DstProcessName` for inbound connections (chosen by
+ *   `NetworkDirection` in the query).
  * - All process ids are strings; ports are int.
  * Logsources without an ASIM schema (image_load, pipe_created, PowerShell, the Security and other
  * channels, ...) use the azure-monitor mapping (SecurityEvent / WindowsEvent) with a warning.
@@ -21,7 +22,7 @@
 import type { FieldMapping, FixedPredicate, LogsourceMapping, TableSchema, TargetDefinition } from '../types.ts';
 import { target as azureMonitor } from '../azure-monitor/index.ts';
 import asimTablesJson from './tables.json';
-import { sysmonRegistryKey, sysmonTargetObject } from '../registry-path.ts';
+import { sysmonTargetObject } from '../registry-path.ts';
 
 const asimTables = asimTablesJson as unknown as Record<string, TableSchema>;
 
@@ -58,6 +59,12 @@ const PROCESS_CREATE_FIELDS: Record<string, FieldMapping> = {
   TerminalSessionId: { unsupported: 'imProcessCreate has no terminal-session column (TargetUserSessionId is the logon id).' },
 };
 
+const localProcessSide = (outbound: string, otherwise: string): FieldMapping => ({
+  expression: `iff(NetworkDirection == "Outbound", ${outbound}, ${otherwise})`,
+  type: 'string',
+  columns: ['NetworkDirection', outbound, otherwise],
+});
+
 const NETWORK_FIELDS: Record<string, FieldMapping> = {
   Initiated: {
     values: {
@@ -65,12 +72,14 @@ const NETWORK_FIELDS: Record<string, FieldMapping> = {
       false: [{ column: 'NetworkDirection', op: '==', value: 'Inbound' }],
     },
   },
-  // Outbound: the local process is the source; inbound: the destination. The other side is
-  // empty for endpoint sessions, so matching either column is exact for both directions.
-  Image: { anyOf: ['SrcProcessName', 'DstProcessName'] },
-  ProcessId: { anyOf: ['SrcProcessId', 'DstProcessId'] },
-  ProcessGuid: { anyOf: ['SrcProcessGuid', 'DstProcessGuid'] },
-  User: { anyOf: ['SrcUsername', 'DstUsername'] },
+  // The local process and its user are Src* for outbound sessions and Dst* for every other
+  // direction (the Sysmon parser: Initiated false is Inbound; the Defender parser: Inbound,
+  // Listen and Unknown). Choosing by direction keeps empty tests exact, which matching either
+  // column cannot: the other side is always empty.
+  Image: localProcessSide('SrcProcessName', 'DstProcessName'),
+  ProcessId: localProcessSide('SrcProcessId', 'DstProcessId'),
+  ProcessGuid: localProcessSide('SrcProcessGuid', 'DstProcessGuid'),
+  User: localProcessSide('SrcUsername', 'DstUsername'),
   DestinationIp: 'DstIpAddr',
   DestinationPort: 'DstPortNumber',
   DestinationHostname: { anyOf: ['DstHostname', 'DstFQDN'] },
@@ -124,6 +133,8 @@ const REGISTRY_EVENT_TYPES: Record<string, FixedPredicate[]> = {
 
 // ASIM writes hives in full and splits Sysmon's TargetObject into RegistryKey and RegistryValue;
 // sysmonTargetObject rebuilds Sysmon's form (see ../registry-path.ts).
+const HKCR = { classesUnderLocalMachine: true };
+const ASIM_RENAMED = 'EventType == "RegistryKeyRenamed"';
 const REGISTRY_FIELDS: Record<string, FieldMapping> = {
   // Sysmon registry EventIDs: 12 create/delete, 13 value set, 14 rename.
   EventID: {
@@ -133,13 +144,20 @@ const REGISTRY_FIELDS: Record<string, FieldMapping> = {
       '14': [eventType('RegistryKeyRenamed')],
     },
   },
+  // Sysmon EventID 14 (RenameKey): TargetObject is the old name, NewName the new one. ASIM keeps
+  // the new name in RegistryKey/RegistryValue and the old one in RegistryPreviousKey/Value.
   TargetObject: {
-    expression: sysmonTargetObject('RegistryKey', 'RegistryValue', { classesUnderLocalMachine: true }),
+    expression: `iff(${ASIM_RENAMED}, ${sysmonTargetObject('RegistryPreviousKey', 'RegistryPreviousValue', HKCR)}, ${sysmonTargetObject('RegistryKey', 'RegistryValue', HKCR)})`,
     type: 'string',
-    columns: ['RegistryKey', 'RegistryValue'],
+    columns: ['EventType', 'RegistryKey', 'RegistryValue', 'RegistryPreviousKey', 'RegistryPreviousValue'],
   },
   Details: 'RegistryValueData',
-  NewName: { expression: sysmonRegistryKey('RegistryKey', { classesUnderLocalMachine: true }), type: 'string', columns: ['RegistryKey'] },
+  // Only rename events have a new name; Sysmon writes no NewName item for the other events.
+  NewName: {
+    expression: `iff(${ASIM_RENAMED}, ${sysmonTargetObject('RegistryKey', 'RegistryValue', HKCR)}, "")`,
+    type: 'string',
+    columns: ['EventType', 'RegistryKey', 'RegistryValue'],
+  },
   EventType: { values: REGISTRY_EVENT_TYPES },
   Image: 'ActingProcessName',
   ProcessId: 'ActingProcessId',
@@ -185,27 +203,46 @@ const WEB_FIELDS: Record<string, FieldMapping> = {
   'cs-username': 'SrcUsername',
 };
 
+/**
+ * Windows System names every ASIM parser can answer. `Computer` is what ASIM splits with
+ * _ASIM_ResolveDvcFQDN: a name with a domain goes to DvcFQDN (DvcHostname keeps the short
+ * name), a bare host name to DvcHostname (DvcFQDN empty). The parsers union several sources, so
+ * Windows event ids and channels have no column.
+ */
+const ASIM_COMMON_FIELDS: Record<string, FieldMapping> = {
+  Computer: { expression: 'coalesce(DvcFQDN, DvcHostname)', type: 'string', columns: ['DvcFQDN', 'DvcHostname'] },
+  EventID: {
+    unsupported:
+      'ASIM parsers union several sources (Sysmon, Security events, Defender for Endpoint, ...) and have no Windows EventID column: the parser itself selects the kind of event. EventOriginalType holds each source\'s own id (Sysmon "1", Security "4688", a Defender ActionType); map EventID to it with --mapping if your workspace has one source.',
+  },
+  Channel: {
+    unsupported: 'ASIM parsers have no event-log channel column; EventProduct names the source (Sysmon, Security Events, M365 Defender for Endpoint, ...).',
+  },
+};
+
+const withCommon = (fields: Record<string, FieldMapping>): Record<string, FieldMapping> => ({ ...ASIM_COMMON_FIELDS, ...fields });
+
 const ASIM_LOGSOURCES: LogsourceMapping[] = [
-  { product: 'windows', category: 'process_creation', table: 'imProcessCreate', fields: PROCESS_CREATE_FIELDS, keywordColumns: ['TargetProcessCommandLine'] },
-  { product: 'windows', category: 'network_connection', table: 'imNetworkSession', fields: NETWORK_FIELDS },
-  { product: 'windows', category: 'file_event', table: 'imFileEvent', where: [eventType('FileCreated', 'FileModified', 'FileCreatedOrModified')], fields: FILE_FIELDS },
-  { product: 'windows', category: 'file_delete', table: 'imFileEvent', where: [eventType('FileDeleted')], fields: FILE_FIELDS },
-  { product: 'windows', category: 'file_delete_detected', table: 'imFileEvent', where: [eventType('FileDeleted')], fields: FILE_FIELDS },
-  { product: 'windows', category: 'file_rename', table: 'imFileEvent', where: [eventType('FileRenamed')], fields: FILE_FIELDS },
-  { product: 'windows', category: 'file_access', table: 'imFileEvent', where: [eventType('FileAccessed')], fields: FILE_FIELDS },
-  { product: 'windows', category: 'registry_set', table: 'imRegistry', where: [eventType('RegistryValueSet')], fields: REGISTRY_FIELDS },
-  { product: 'windows', category: 'registry_add', table: 'imRegistry', where: [eventType('RegistryKeyCreated')], fields: REGISTRY_FIELDS },
-  { product: 'windows', category: 'registry_delete', table: 'imRegistry', where: [eventType('RegistryKeyDeleted', 'RegistryValueDeleted')], fields: REGISTRY_FIELDS },
-  { product: 'windows', category: 'registry_rename', table: 'imRegistry', where: [eventType('RegistryKeyRenamed')], fields: REGISTRY_FIELDS },
-  { product: 'windows', category: 'registry_event', table: 'imRegistry', fields: REGISTRY_FIELDS },
-  { product: 'windows', category: 'dns_query', table: 'imDns', fields: DNS_FIELDS },
-  { category: 'proxy', table: 'imWebSession', fields: WEB_FIELDS },
-  { category: 'webserver', table: 'imWebSession', where: [eventType('WebServerSession')], fields: WEB_FIELDS },
-  { category: 'dns', table: 'imDns', fields: { query: 'DnsQuery', answer: 'DnsResponseName', 'src_ip': 'SrcIpAddr', 'dst_ip': 'DstIpAddr' } },
+  { product: 'windows', category: 'process_creation', table: 'imProcessCreate', fields: withCommon(PROCESS_CREATE_FIELDS), keywordColumns: ['TargetProcessCommandLine'] },
+  { product: 'windows', category: 'network_connection', table: 'imNetworkSession', fields: withCommon(NETWORK_FIELDS) },
+  { product: 'windows', category: 'file_event', table: 'imFileEvent', where: [eventType('FileCreated', 'FileModified', 'FileCreatedOrModified')], fields: withCommon(FILE_FIELDS) },
+  { product: 'windows', category: 'file_delete', table: 'imFileEvent', where: [eventType('FileDeleted')], fields: withCommon(FILE_FIELDS) },
+  { product: 'windows', category: 'file_delete_detected', table: 'imFileEvent', where: [eventType('FileDeleted')], fields: withCommon(FILE_FIELDS) },
+  { product: 'windows', category: 'file_rename', table: 'imFileEvent', where: [eventType('FileRenamed')], fields: withCommon(FILE_FIELDS) },
+  { product: 'windows', category: 'file_access', table: 'imFileEvent', where: [eventType('FileAccessed')], fields: withCommon(FILE_FIELDS) },
+  { product: 'windows', category: 'registry_set', table: 'imRegistry', where: [eventType('RegistryValueSet')], fields: withCommon(REGISTRY_FIELDS) },
+  { product: 'windows', category: 'registry_add', table: 'imRegistry', where: [eventType('RegistryKeyCreated')], fields: withCommon(REGISTRY_FIELDS) },
+  { product: 'windows', category: 'registry_delete', table: 'imRegistry', where: [eventType('RegistryKeyDeleted', 'RegistryValueDeleted')], fields: withCommon(REGISTRY_FIELDS) },
+  { product: 'windows', category: 'registry_rename', table: 'imRegistry', where: [eventType('RegistryKeyRenamed')], fields: withCommon(REGISTRY_FIELDS) },
+  { product: 'windows', category: 'registry_event', table: 'imRegistry', fields: withCommon(REGISTRY_FIELDS) },
+  { product: 'windows', category: 'dns_query', table: 'imDns', fields: withCommon(DNS_FIELDS) },
+  { category: 'proxy', table: 'imWebSession', fields: withCommon(WEB_FIELDS) },
+  { category: 'webserver', table: 'imWebSession', where: [eventType('WebServerSession')], fields: withCommon(WEB_FIELDS) },
+  { category: 'dns', table: 'imDns', fields: withCommon({ query: 'DnsQuery', answer: 'DnsResponseName', 'src_ip': 'SrcIpAddr', 'dst_ip': 'DstIpAddr' }) },
   {
     category: 'firewall',
     table: 'imNetworkSession',
-    fields: { 'src_ip': 'SrcIpAddr', 'dst_ip': 'DstIpAddr', 'src_port': 'SrcPortNumber', 'dst_port': 'DstPortNumber', action: 'DvcAction' },
+    fields: withCommon({ 'src_ip': 'SrcIpAddr', 'dst_ip': 'DstIpAddr', 'src_port': 'SrcPortNumber', 'dst_port': 'DstPortNumber', action: 'DvcAction' }),
   },
 ];
 

@@ -1,0 +1,165 @@
+/**
+ * Deployment exports of the current rule: the Microsoft Sentinel scheduled analytics rule (YAML
+ * of the Azure-Sentinel repository), the Defender XDR custom detection (JSON), and the playground
+ * as a siglab test file. Download or copy; the export's problems are shown, not hidden.
+ */
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useStore } from '../state/store.ts';
+import { exportSentinelRule } from '../../src/export/sentinel-rule.ts';
+import { exportDefenderDetection } from '../../src/export/defender-detection.ts';
+import type { Diagnostic } from '../../src/diagnostics.ts';
+import { copyText } from '../lib/clipboard.ts';
+import { downloadText, fileStem } from '../lib/download.ts';
+import { buildTestFile, downloadTestFile } from '../lib/test-file.ts';
+import './tests.css';
+
+type Kind = 'sentinel' | 'defender';
+
+interface Built {
+  ok: boolean;
+  text: string;
+  fileName: string;
+  type: string;
+  issues: Diagnostic[];
+}
+
+/** Sentinel's scheduled query runs on the current target's query when it is a Sentinel table; else on ASIM. */
+function sentinelTarget(targetId: string): string {
+  return targetId === 'azure-monitor' || targetId === 'defender-xdr' ? targetId : 'sentinel-asim';
+}
+
+function build(kind: Kind): Built | { error: string } {
+  const s = useStore.getState();
+  if (!s.rule) return { error: 'The rule does not load; fix its errors first.' };
+  const stem = fileStem(s.rule.title);
+  try {
+    // The query is already checked by the Kusto worker (KQL panel); no second check on the main thread.
+    if (kind === 'sentinel') {
+      const r = exportSentinelRule(s.rule, { target: sentinelTarget(s.targetId), compile: { validate: false } });
+      return { ok: r.ok, text: r.yaml, fileName: `${stem}.sentinel.yaml`, type: 'application/yaml', issues: r.diagnostics.filter((d) => d.severity !== 'info') };
+    }
+    const r = exportDefenderDetection(s.rule, { compile: { validate: false } });
+    return { ok: r.ok, text: r.json, fileName: `${stem}.defender.json`, type: 'application/json', issues: r.diagnostics.filter((d) => d.severity !== 'info') };
+  } catch (e) {
+    return { error: `The export failed: ${(e as Error).message}` };
+  }
+}
+
+const LABEL: Record<Kind, string> = { sentinel: 'Sentinel analytics rule', defender: 'Defender custom detection' };
+
+export function ExportMenu() {
+  const [open, setOpen] = useState(false);
+  // The panel clips its overflow: the menu is placed in the viewport, under the trigger.
+  const [at, setAt] = useState<{ top: number; right: number }>({ top: 0, right: 0 });
+  const rule = useStore((s) => s.rule);
+  const targetId = useStore((s) => s.targetId);
+  const showToast = useStore((s) => s.showToast);
+  const root = useRef<HTMLDivElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    requestAnimationFrame(() => menu.current?.querySelector<HTMLButtonElement>('[role=menuitem]:not(:disabled)')?.focus());
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open]);
+
+  const report = (kind: Kind, b: Built, verb: string) => {
+    const errors = b.issues.filter((d) => d.severity === 'error');
+    if (!b.ok || errors.length) showToast(`${LABEL[kind]} ${verb}, with problems: ${(errors[0] ?? b.issues[0])?.message ?? 'the query did not compile'}${b.issues.length > 1 ? ` (+${b.issues.length - 1} more)` : ''}`);
+    else if (b.issues.length) showToast(`${LABEL[kind]} ${verb}. Note: ${b.issues[0].message}${b.issues.length > 1 ? ` (+${b.issues.length - 1} more)` : ''}`);
+    else showToast(`${LABEL[kind]} ${verb}.`);
+  };
+
+  const act = async (kind: Kind, how: 'download' | 'copy') => {
+    setOpen(false);
+    const b = build(kind);
+    if ('error' in b) return showToast(b.error);
+    if (how === 'download') {
+      downloadText(b.fileName, b.text, b.type);
+      report(kind, b, `saved as ${b.fileName}`);
+    } else if (await copyText(b.text)) report(kind, b, 'copied');
+    else showToast('Copy failed: the browser refused clipboard access. Use the download instead.');
+  };
+
+  const copyTest = async () => {
+    setOpen(false);
+    const r = await buildTestFile();
+    if (!r.ok) return showToast(r.message);
+    showToast((await copyText(r.text)) ? `Test file copied (${r.cases} case${r.cases === 1 ? '' : 's'}).` : 'Copy failed: the browser refused clipboard access. Use the download instead.');
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      setOpen(false);
+      root.current?.querySelector<HTMLButtonElement>('.export-trigger')?.focus();
+      return;
+    }
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const items = Array.from(menu.current?.querySelectorAll<HTMLButtonElement>('[role=menuitem]:not(:disabled)') ?? []);
+    const at = items.indexOf(document.activeElement as HTMLButtonElement);
+    items[(at + (e.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length]?.focus();
+  };
+
+  const row = (kind: Kind, ext: string, sub: string) => (
+    <div className="export-item" role="none">
+      <div className="export-item-text">
+        <span className="export-item-title">{LABEL[kind]}</span>
+        <span className="export-item-sub">{sub}</span>
+      </div>
+      <button role="menuitem" className="btn btn-sm" disabled={!rule} onClick={() => void act(kind, 'download')} data-testid={`export-${kind}-download`}>
+        ⤓ {ext}
+      </button>
+      <button role="menuitem" className="btn btn-ghost btn-sm" disabled={!rule} onClick={() => void act(kind, 'copy')} data-testid={`export-${kind}-copy`}>
+        Copy
+      </button>
+    </div>
+  );
+
+  return (
+    <div className="export-menu" ref={root} onKeyDown={onKey}>
+      <button
+        className="btn btn-ghost export-trigger"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          setAt({ top: r.bottom + 6, right: Math.max(8, window.innerWidth - r.right) });
+          setOpen(!open);
+        }} data-testid="export-menu" title="Export the rule for deployment, or the playground as a test file">
+        Export ▾
+      </button>
+      {open && (
+        <div className="export-pop" role="menu" aria-label="Export" ref={menu} style={{ top: at.top, right: at.right }}>
+          {row('sentinel', '.yaml', `Scheduled rule, Azure-Sentinel repo format · query for ${sentinelTarget(targetId)}`)}
+          {row('defender', '.json', 'Custom detection rule · Timestamp, DeviceId, ReportId, ATT&CK techniques')}
+          <div className="export-sep" role="separator" />
+          <div className="export-item" role="none">
+            <div className="export-item-text">
+              <span className="export-item-title">siglab test file</span>
+              <span className="export-item-sub">The rule, the marked events and their expected verdicts · siglab test FILE</span>
+            </div>
+            <button
+              role="menuitem"
+              className="btn btn-sm"
+              onClick={() => {
+                setOpen(false);
+                void downloadTestFile();
+              }}
+              data-testid="export-test-download"
+            >
+              ⤓ .yml
+            </button>
+            <button role="menuitem" className="btn btn-ghost btn-sm" onClick={() => void copyTest()} data-testid="export-test-copy">
+              Copy
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { defineConfig } from '@playwright/test';
+
+const PORT = Number(process.env.E2E_PORT ?? 4179);
+/** Specs that time the main thread while large inputs are read. */
+const HEAVY = /(large-events|evtx-drop)\.spec\.ts$/;
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]] : 'list',
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    viewport: { width: 1280, height: 720 },
+    // Debian's Chromium; a browser is never downloaded.
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: HEAVY },
+    // Responsiveness is measured in wall time (long tasks, frames): these specs run after the
+    // others, one file at a time per worker, so the suite's own load does not skew them.
+    { name: 'responsiveness', use: { browserName: 'chromium' }, testMatch: HEAVY, dependencies: ['chromium'], fullyParallel: false },
+  ],
+  webServer: {
+    // The built app, exactly what `npm start` serves.
+    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --bypass-lock`,
+    url: `http://127.0.0.1:${PORT}/`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});
