@@ -170,3 +170,15 @@ test('expectations by keyboard, cleared with new events, and saved as a test fil
   expect(await selectValues(page)).toEqual(['', '']);
   await expect(page.getByTestId('test-summary')).toHaveCount(0);
 });
+
+test('expectations are autosaved with the draft and survive a reload', async ({ page }) => {
+  await loadRuleAndEvents(page);
+  await selects(page).nth(1).selectOption('filtered:filter_admin');
+  await selects(page).nth(2).selectOption('no-alert');
+  await expect(page.getByTestId('test-summary')).toHaveText(/2\/2 pass/);
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('siglab.drafts.v1') ?? '')).toContain('filtered:filter_admin');
+  await page.reload();
+  await expect(rows(page)).toHaveCount(3);
+  await expect.poll(() => selectValues(page)).toEqual(['', 'filtered:filter_admin', 'no-alert']);
+  await expect(page.getByTestId('test-summary')).toHaveText(/2\/2 pass/);
+});

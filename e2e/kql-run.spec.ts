@@ -55,7 +55,8 @@ test('a Defender CSV export is judged by the compiled query: which rows it retur
   const deciding = detail.getByTestId('kql-predicate').filter({ hasText: /inside not\(\): ipv4_is_in_range\(DestinationIp, "10\.0\.0\.0\/8"\)/ });
   await expect(deciding).toBeVisible();
   await expect(deciding).toHaveAttribute('data-result', 'true');
-  await expect(deciding).toContainText('10.20.0.15');
+  await expect(deciding).toContainText('= true');
+  await expect(detail).toContainText('"RemoteIP": "10.20.0.15"');
 
   // Hovering the predicate highlights its span in the KQL preview.
   await deciding.hover();

@@ -57,7 +57,7 @@ test('the rule card shows the rule as an analyst reads it', async ({ page }) => 
 
   // ATT&CK: names from the shipped table, linked to attack.mitre.org, tactics in kill-chain order.
   const attack = page.getByTestId('rule-card-attack');
-  await expect(attack.getByRole('link', { name: 'Discovery' })).toHaveAttribute('href', /attack\.mitre\.org\/tactics\/TA0007/);
+  await expect(attack.getByRole('link', { name: 'Discovery', exact: true })).toHaveAttribute('href', /attack\.mitre\.org\/tactics\/TA0007/);
   await expect(attack.getByRole('link', { name: /T1033 System Owner\/User Discovery/ })).toHaveAttribute('href', /attack\.mitre\.org\/techniques\/T1033/);
   await expect(attack.getByRole('link', { name: /T1548\.002 .*Bypass User Account Control/ })).toHaveAttribute('href', /techniques\/T1548\/002/);
   const tactics = await attack.locator('.rc-tactic a').allTextContents();

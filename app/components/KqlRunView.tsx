@@ -188,7 +188,11 @@ function RowsTable({ table }: { table: string }) {
   const open = (i: number | undefined) => {
     selectRow(i);
     useRunStore.setState({ rowExplain: undefined });
-    if (i !== undefined) void explainRow(i);
+    if (i !== undefined) {
+      // The row to the top, so its explanation has room below it.
+      requestAnimationFrame(() => virtualizer.scrollToIndex(i, { align: 'start' }));
+      void explainRow(i);
+    }
     else useStore.getState().setKqlHighlight([]);
   };
   return (
@@ -387,7 +391,11 @@ function CompareTable() {
   const open = (i: number | undefined) => {
     selectRow(i);
     useRunStore.setState({ compareDetail: undefined });
-    if (i !== undefined) void explainCompare(i);
+    if (i !== undefined) {
+      const pos = c.pairs.findIndex((p) => p.index === i);
+      if (pos >= 0) requestAnimationFrame(() => virtualizer.scrollToIndex(pos, { align: 'start' }));
+      void explainCompare(i);
+    }
     else useStore.getState().setKqlHighlight([]);
   };
   return (

@@ -158,6 +158,17 @@ async function correlate(): Promise<void> {
 
 let started = false;
 
+/**
+ * Runs cost about 0.1 ms a row and share the events worker with the verdicts: they run while the
+ * Query tab is open, or, for the hint's count, over a recognised table of moderate size.
+ */
+function wanted(): boolean {
+  const s = useStore.getState();
+  const r = useRunStore.getState();
+  if (s.eventsTab === 'query') return true;
+  return r.mode === 'rows' && !!effectiveTable(r) && (s.load?.count ?? 0) <= 20_000;
+}
+
 /** Starts the wiring once (called by the views; idempotent). */
 export function startRunWiring(): void {
   if (started) return;
@@ -173,7 +184,7 @@ export function startRunWiring(): void {
     wantDetect = wantRun = wantCorrelate = false;
     void (async () => {
       if (d) await detect();
-      if (r || d) {
+      if ((r || d) && wanted()) {
         if (useRunStore.getState().mode === 'translate') await compare();
         else await runQuery();
       }
@@ -202,6 +213,7 @@ export function startRunWiring(): void {
       if (has && !before) useStore.getState().setEventsTab('correlations');
       if (!has && before && s.eventsTab === 'correlations') useStore.getState().setEventsTab('table');
     }
+    if (s.eventsTab === 'query' && prev.eventsTab !== 'query') schedule({ run: true });
     if (s.eventsVersion !== prev.eventsVersion) useRunStore.setState({ selectedRow: undefined, rowExplain: undefined, compareDetail: undefined, chosenTable: undefined });
   });
   useRunStore.subscribe((s, prev) => {

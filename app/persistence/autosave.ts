@@ -6,13 +6,14 @@ import { useEffect } from 'react';
 import { useStore } from '../state/store.ts';
 import { ruleModel } from '../monaco/models.ts';
 import { TARGET_OPTIONS } from '../lib/core.ts';
+import { expectationsToTokens, restoreExpectations, useExpectations } from '../lib/expectations.ts';
 import { draftEvents, isThisTab, keepBeforeReplace, saveWork, useDrafts, type DraftKind, type SavedDraft, type WorkState } from './drafts.ts';
 
 const AUTOSAVE_DELAY_MS = 500;
 
 export function workFromStore(): WorkState {
   const s = useStore.getState();
-  return { rule: s.ruleText, target: s.targetId, events: s.eventsBinary ? '' : s.eventsText, binarySource: s.eventsBinary ? s.eventsSource : undefined };
+  return { rule: s.ruleText, target: s.targetId, events: s.eventsBinary ? '' : s.eventsText, binarySource: s.eventsBinary ? s.eventsSource : undefined, expectations: expectationsToTokens(useExpectations.getState().byIndex) };
 }
 
 let warnedFailure = false;
@@ -35,6 +36,12 @@ export function useDraftAutosave(): void {
       clearTimeout(timer);
       timer = setTimeout(() => void autosave(), AUTOSAVE_DELAY_MS);
     });
+    // Rule tests (expected verdicts) are work too.
+    const unsubTests = useExpectations.subscribe((s, prev) => {
+      if (s.byIndex === prev.byIndex) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void autosave(), AUTOSAVE_DELAY_MS);
+    });
     const flush = () => {
       clearTimeout(timer);
       void autosave();
@@ -46,6 +53,7 @@ export function useDraftAutosave(): void {
     document.addEventListener('visibilitychange', onVisibility);
     return () => {
       unsub();
+      unsubTests();
       clearTimeout(timer);
       window.removeEventListener('pagehide', flush);
       document.removeEventListener('visibilitychange', onVisibility);
@@ -81,7 +89,10 @@ export async function openDraft(d: SavedDraft): Promise<void> {
   if (TARGET_OPTIONS.some((t) => t.id === d.target)) s.setTarget(d.target);
   useStore.setState({ exampleSlug: undefined });
   ruleModel.setValue(d.rule);
-  if (events !== undefined) s.setEventsText(events, 'draft');
+  if (events !== undefined) {
+    s.setEventsText(events, 'draft');
+    restoreExpectations(undefined, d.expectations);
+  }
   useDrafts.setState({ replacedByLink: undefined });
   s.showToast(`Opened the draft “${d.title}”${d.eventsNote ? ` (${d.eventsNote})` : ''}. The work it replaced is in Drafts.`);
 }
@@ -98,8 +109,15 @@ export function reopenLatestDraft(): boolean {
   const s = useStore.getState();
   if (TARGET_OPTIONS.some((t) => t.id === d.target)) s.setTarget(d.target);
   ruleModel.setValue(d.rule);
-  if (d.events !== undefined) s.setEventsText(d.events, 'draft');
-  else if (d.eventsInDb) void draftEvents(d).then((events) => events !== undefined && useStore.getState().setEventsText(events, 'draft'));
+  if (d.events !== undefined) {
+    s.setEventsText(d.events, 'draft');
+    restoreExpectations(undefined, d.expectations);
+  } else if (d.eventsInDb)
+    void draftEvents(d).then((events) => {
+      if (events === undefined) return;
+      useStore.getState().setEventsText(events, 'draft');
+      restoreExpectations(undefined, d.expectations);
+    });
   if (d.eventsNote) s.showToast(`Reopened your draft “${d.title}”; ${d.eventsNote}.`);
   return true;
 }

@@ -25,6 +25,8 @@ export interface SavedDraft {
   eventsChars: number;
   /** Why the events were not kept (too large, a binary .evtx file). */
   eventsNote?: string;
+  /** Expected verdicts (rule tests) by event index, as tokens (`match`, `no-alert`, `filtered:x`); kept with the events. */
+  expectations?: Record<number, string>;
   savedAt: number;
 }
 
@@ -34,6 +36,8 @@ export interface WorkState {
   events: string;
   /** The events came from a binary file the draft cannot keep (its name). */
   binarySource?: string;
+  /** Expected verdicts (rule tests) by event index, as tokens. */
+  expectations?: Record<number, string>;
 }
 
 export type SaveStatus = { state: 'idle' } | { state: 'saved'; at: number; note?: string } | { state: 'failed'; message: string };
@@ -121,7 +125,12 @@ function writeIndex(list: SavedDraft[], keepId: string): { ok: boolean; list: Sa
 }
 
 function sameWork(d: SavedDraft, w: WorkState): boolean {
-  return d.rule === w.rule && d.target === w.target && d.eventsChars === w.events.length && (d.events === undefined || d.events === w.events);
+  return d.rule === w.rule && d.target === w.target && d.eventsChars === w.events.length && (d.events === undefined || d.events === w.events) && sameTokens(d.expectations, w.expectations);
+}
+
+function sameTokens(a: Record<number, string> | undefined, b: Record<number, string> | undefined): boolean {
+  const ka = Object.keys(a ?? {});
+  return ka.length === Object.keys(b ?? {}).length && ka.every((k) => a![Number(k)] === b?.[Number(k)]);
 }
 
 async function store(entry: SavedDraft, w: WorkState): Promise<SaveStatus> {
@@ -135,6 +144,8 @@ async function store(entry: SavedDraft, w: WorkState): Promise<SaveStatus> {
     else note = `events not kept: ${put.error}`;
   } else entry.events = w.events;
   entry.eventsNote = note;
+  // Expectations are about these events: kept only when the events are.
+  entry.expectations = !note && w.expectations && Object.keys(w.expectations).length ? w.expectations : undefined;
   const others = readIndex().filter((d) => d.id !== entry.id);
   const r = writeIndex([entry, ...others].sort((a, b) => b.savedAt - a.savedAt), entry.id);
   if (!r.ok) {
