@@ -106,8 +106,12 @@ async function runQuery(): Promise<void> {
   }
   useRunStore.setState({ running: true });
   const a = await ask('run', { type: 'kql-run', query: q.query, targetId: q.targetId, table });
-  if (!a) return;
-  if (a.type !== 'kql-ran' || a.error === 'superseded') return;
+  if (!a || a.error === 'superseded') return;
+  if (a.type !== 'kql-ran') {
+    // The worker was replaced (a new paste while reading): the next results run again.
+    useRunStore.setState({ running: false });
+    return;
+  }
   useRunStore.setState({ run: a.summary, runError: a.error, running: false });
   const sel = useRunStore.getState().selectedRow;
   if (sel !== undefined) void explainRow(sel);
@@ -131,7 +135,11 @@ async function compare(): Promise<void> {
   }
   useRunStore.setState({ running: true });
   const a = await ask('compare', { type: 'kql-compare', ruleText: s.ruleText, targetId: s.targetId });
-  if (!a || a.type !== 'kql-compared' || a.error === 'superseded') return;
+  if (!a || a.error === 'superseded') return;
+  if (a.type !== 'kql-compared') {
+    useRunStore.setState({ running: false });
+    return;
+  }
   useRunStore.setState({ compare: a.summary, compareError: a.error, running: false });
   const sel = useRunStore.getState().selectedRow;
   if (sel !== undefined) void explainCompare(sel);
@@ -152,7 +160,11 @@ async function correlate(): Promise<void> {
   }
   useRunStore.setState({ hasCorrelations: true, correlating: true });
   const a = await ask('correlate', { type: 'correlate', ruleText: s.ruleText, timestampField: useRunStore.getState().timestampField });
-  if (!a || a.type !== 'correlated') return;
+  if (!a) return;
+  if (a.type !== 'correlated') {
+    useRunStore.setState({ correlating: false });
+    return;
+  }
   useRunStore.setState({ correlation: a.evaluation, correlationError: a.error, correlating: false, hasCorrelations: !!a.evaluation || !a.error?.includes('no correlation') });
 }
 
