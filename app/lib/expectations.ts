@@ -121,7 +121,10 @@ export function expectationsFromTokens(tokens: Record<number, string> | undefine
 
 /** Expectations from a link (after its events are set): tag 8 tokens win over tag 4's v1 verdicts. */
 export function restoreExpectations(v1: Record<number, string> | undefined, tokens: Record<number, string> | undefined): void {
-  useExpectations.getState().setAll(expectationsFromTokens({ ...v1, ...tokens }));
+  const next = expectationsFromTokens({ ...v1, ...tokens });
+  // Nothing to restore over nothing: no state change (and no autosave for it).
+  if (!Object.keys(next).length && !Object.keys(useExpectations.getState().byIndex).length) return;
+  useExpectations.getState().setAll(next);
 }
 
 /**

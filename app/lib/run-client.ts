@@ -106,7 +106,7 @@ async function runQuery(): Promise<void> {
   }
   useRunStore.setState({ running: true });
   const a = await ask('run', { type: 'kql-run', query: q.query, targetId: q.targetId, table });
-  if (!a || a.error === 'superseded') return;
+  if (!a || ('error' in a && a.error === 'superseded')) return;
   if (a.type !== 'kql-ran') {
     // The worker was replaced (a new paste while reading): the next results run again.
     useRunStore.setState({ running: false });
@@ -135,7 +135,7 @@ async function compare(): Promise<void> {
   }
   useRunStore.setState({ running: true });
   const a = await ask('compare', { type: 'kql-compare', ruleText: s.ruleText, targetId: s.targetId });
-  if (!a || a.error === 'superseded') return;
+  if (!a || ('error' in a && a.error === 'superseded')) return;
   if (a.type !== 'kql-compared') {
     useRunStore.setState({ running: false });
     return;
@@ -217,6 +217,8 @@ export function startRunWiring(): void {
     if (s.results !== prev.results && s.results) schedule({ detect: s.load !== undefined, run: true, correlate: true });
     else if (s.targetId !== prev.targetId) schedule({ detect: true, run: true });
     else if (s.preview !== prev.preview && s.preview?.ok) schedule({ run: true });
+    // A pinned predicate belongs to the query it was pinned in.
+    if (s.preview !== prev.preview && useRunStore.getState().pinnedSpan) useRunStore.setState({ pinnedSpan: undefined });
     if (s.ruleText !== prev.ruleText) {
       const has = hasCorrelationText(s.ruleText);
       const before = useRunStore.getState().hasCorrelations;

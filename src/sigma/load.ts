@@ -14,7 +14,7 @@
  * - Detection values keep the source text of plain scalars (see detection.ts).
  * - Conditions are parsed by condition.ts with offsets mapped back into the YAML source.
  */
-import { isAlias, isMap, isScalar, isSeq, Pair, parseAllDocuments, YAMLMap, type Document, type Node, type Scalar } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, Pair, Parser, YAMLMap, type Alias, type Document, type Node, type Scalar } from 'yaml';
 import { LineIndex, type Diagnostic, type SourceRange } from '../diagnostics.ts';
 import { parseCondition, referencedIdentifiers } from './condition.ts';
 import { readDetection, scalarRangeOf, type DetectionContext } from './detection.ts';
@@ -37,6 +37,7 @@ import {
   scalarText,
   type Entry,
 } from './rule-fields.ts';
+import { AliasTable, findExcessiveNesting, MAX_ALIAS_EXPANSION, MAX_YAML_DEPTH } from './yaml-guards.ts';
 
 /** Alias resolutions allowed per file, so a "billion laughs" document cannot blow up the walk. */
 export const MAX_ALIAS_RESOLUTIONS = 10_000;
@@ -81,6 +82,7 @@ class Loader {
   readonly diagnostics: Diagnostic[] = [];
   private readonly lines: LineIndex;
   private docs: ParsedDocument[] = [];
+  private aliases: AliasTable | null = null;
   private aliasResolutions = 0;
   private aliasLimitReported = false;
 
@@ -92,8 +94,31 @@ class Loader {
   }
 
   run(): void {
-    const parsed = parseAllDocuments(this.source, { prettyErrors: false, uniqueKeys: true, strict: true });
-    this.docs = Array.from(parsed as Iterable<ParsedDocument>);
+    // Parsed in two steps so that absurd nesting is refused before documents are built (the
+    // builder recurses per level) and alias bombs before anything expands them (yaml-guards.ts).
+    const tokens = Array.from(new Parser().parse(this.source));
+    const tooDeep = findExcessiveNesting(tokens);
+    if (tooDeep) {
+      this.report({
+        code: 'yaml-too-deep',
+        severity: 'error',
+        message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep here; siglab does not read a file this deeply nested (Sigma rules nest a few levels)`,
+        range: this.lines.range(tooDeep.offset, tooDeep.offset + 1),
+      });
+      return;
+    }
+    const composer = new Composer({ prettyErrors: false, uniqueKeys: true, strict: true });
+    this.docs = Array.from(composer.compose(tokens) as Iterable<ParsedDocument>);
+    this.aliases = new AliasTable(this.docs);
+    if (this.aliases.bomb) {
+      this.aliasLimitReported = true;
+      this.report({
+        code: 'yaml-alias-limit',
+        severity: 'error',
+        message: `YAML aliases would expand this file by more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} values (an alias bomb); no alias is followed`,
+        range: this.range(this.aliases.bomb.alias),
+      });
+    }
     let globalMap: YAMLMap | null = null;
     let previous: YAMLMap | null = null;
     this.docs.forEach((doc, index) => {
@@ -203,11 +228,8 @@ class Loader {
       }
       return null;
     }
-    for (const doc of this.docs) {
-      const target = node.resolve(doc as Document);
-      if (target) return isAlias(target) ? null : (target as Node);
-    }
-    return null;
+    if (!this.aliases || this.aliases.bomb) return null;
+    return this.aliases.resolve(node as Alias);
   }
 
   private entries(map: YAMLMap): Map<string, Entry> {

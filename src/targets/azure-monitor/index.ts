@@ -10,6 +10,7 @@
 import type { LogsourceMapping, TableSchema, TargetDefinition } from '../types.ts';
 import tablesJson from './tables.json';
 import { windowsLogsources } from './windows.ts';
+import { linuxSysmonLogsources } from './linux.ts';
 
 const tables = tablesJson as unknown as Record<string, TableSchema>;
 
@@ -28,6 +29,14 @@ const CLOUD_LOGSOURCES: LogsourceMapping[] = [
     product: 'm365',
     table: 'OfficeActivity',
     warning: 'Microsoft 365 audit records are matched in OfficeActivity by their column names; the Management Activity API field names Sigma uses differ for some workloads.',
+  },
+  ...linuxSysmonLogsources(),
+  {
+    product: 'macos',
+    category: 'process_creation',
+    table: '',
+    unsupported:
+      'Log Analytics has no table of macOS process events; Defender for Endpoint on macOS records them in DeviceProcessEvents: use the defender-xdr or sentinel-asim target.',
   },
   { product: 'linux', table: 'Syslog', keywordColumns: ['SyslogMessage'] },
   {

@@ -236,6 +236,12 @@ const ASIM_LOGSOURCES: LogsourceMapping[] = [
   { product: 'windows', category: 'registry_rename', table: 'imRegistry', where: [eventType('RegistryKeyRenamed')], fields: withCommon(REGISTRY_FIELDS) },
   { product: 'windows', category: 'registry_event', table: 'imRegistry', fields: withCommon(REGISTRY_FIELDS) },
   { product: 'windows', category: 'dns_query', table: 'imDns', fields: withCommon(DNS_FIELDS) },
+  // Sysmon for Linux: the ASIM parsers (vimProcessCreateLinuxSysmon, ...) normalise it like Sysmon.
+  { product: 'linux', category: 'process_creation', table: 'imProcessCreate', fields: withCommon(PROCESS_CREATE_FIELDS), keywordColumns: ['TargetProcessCommandLine'] },
+  // macOS process events reach imProcessCreate through the Defender for Endpoint parser.
+  { product: 'macos', category: 'process_creation', table: 'imProcessCreate', fields: withCommon(PROCESS_CREATE_FIELDS), keywordColumns: ['TargetProcessCommandLine'] },
+  { product: 'linux', category: 'network_connection', table: 'imNetworkSession', fields: withCommon(NETWORK_FIELDS) },
+  { product: 'linux', category: 'file_event', table: 'imFileEvent', where: [eventType('FileCreated', 'FileModified', 'FileCreatedOrModified')], fields: withCommon(FILE_FIELDS) },
   { category: 'proxy', table: 'imWebSession', fields: withCommon(WEB_FIELDS) },
   { category: 'webserver', table: 'imWebSession', where: [eventType('WebServerSession')], fields: withCommon(WEB_FIELDS) },
   { category: 'dns', table: 'imDns', fields: withCommon({ query: 'DnsQuery', answer: 'DnsResponseName', 'src_ip': 'SrcIpAddr', 'dst_ip': 'DstIpAddr' }) },
