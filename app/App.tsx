@@ -138,14 +138,33 @@ function restoreFromLink(hash: string): boolean {
   keepDraftBeforeLink();
   useStore.getState().showToast(link.message ?? 'Restored from the link.');
   const st = link.state;
-  if (st.target && TARGET_OPTIONS.some((t) => t.id === st.target)) useStore.getState().setTarget(st.target);
-  useStore.setState({ exampleSlug: undefined });
-  ruleModel.setValue(st.rule);
-  useStore.getState().setEventsText(st.events ?? '', 'link');
-  restoreExpectations(st.expectations, st.expectationTokens);
-  if (st.selectedRow !== undefined) useStore.getState().selectEvent(st.selectedRow);
+  // Decoding, the target, the rule (editor and analysis) and the events each run as their own
+  // task, so that opening a large or hostile link never holds the page for one long task.
+  const gen = ++linkGeneration;
+  const steps = [
+    () => {
+      if (st.target && TARGET_OPTIONS.some((t) => t.id === st.target)) useStore.getState().setTarget(st.target);
+      useStore.setState({ exampleSlug: undefined });
+    },
+    () => ruleModel.setValue(st.rule),
+    () => {
+      useStore.getState().setEventsText(st.events ?? '', 'link');
+      restoreExpectations(st.expectations, st.expectationTokens);
+      if (st.selectedRow !== undefined) useStore.getState().selectEvent(st.selectedRow);
+    },
+  ];
+  const next = () => {
+    // A newer link opened meanwhile: it owns the page now.
+    if (gen !== linkGeneration) return;
+    steps.shift()?.();
+    if (steps.length > 0) setTimeout(next, 0);
+  };
+  setTimeout(next, 0);
   return true;
 }
+
+/** Counts links opened, so that the steps of an older link stop once a newer one opens. */
+let linkGeneration = 0;
 
 function useLinkNavigation() {
   // A link pasted into the address bar of an open tab changes only the fragment.

@@ -94,6 +94,7 @@ test('expectations: set, fail on a rule change with the explanation, and come ba
   await typeRule(page, RULE);
   await expect(page.getByTestId('test-summary')).toHaveText(/3\/3 pass/);
   await expect(rows(page)).toHaveCount(0);
+  await expect(page.getByTestId('events-table')).toContainText('No failing tests');
   await page.getByTestId('failing-only').click();
   await expect(rows(page)).toHaveCount(3);
 

@@ -9,16 +9,11 @@ import { expectNoScriptRan, installGuards, longestTaskSince } from './guards.ts'
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-/**
- * The issue's budget is 200 ms per main-thread task. Opening a link re-analyses the rule and
- * re-renders both editors on the main thread; on this shared 2-core machine that measured
- * 0.15-1.4 s between runs, so the spec records the figure and fails only on a frozen page (2 s).
- * Known gap, reported: rule analysis should move off the main thread to meet 200 ms reliably.
- */
-async function checkResponsiveness(page: import('@playwright/test').Page, since: number, frozenMs = 2000): Promise<void> {
+/** The budget: no main-thread task over 200 ms from the moment the link is handed over. */
+async function checkResponsiveness(page: import('@playwright/test').Page, since: number): Promise<void> {
   const longest = await longestTaskSince(page, since);
   test.info().annotations.push({ type: 'longest main-thread task (ms)', description: String(Math.round(longest)) });
-  expect(longest).toBeLessThan(frozenMs);
+  expect(longest, 'longest main-thread task (ms)').toBeLessThan(200);
 }
 
 test.beforeEach(async ({ page }) => {
@@ -63,8 +58,7 @@ test('a YAML alias bomb from a link is refused with a message', async ({ page })
   const since = await openLink(page, encodePermalink({ rule: bomb, target: 'sentinel-asim' }));
   await expect.poll(() => ruleText(page)).toBe(bomb);
   await expect(page.getByTestId('diagnostics')).toContainText(/alias/i);
-  // The core's YAML loader runs on the main thread here: 0.5-3 s measured (known gap, reported).
-  await checkResponsiveness(page, since, 5000);
+  await checkResponsiveness(page, since);
   await expectNoScriptRan(page);
 });
 
@@ -74,7 +68,7 @@ test('deeply nested YAML is reported, not a crash', async ({ page }) => {
   const since = await openLink(page, encodePermalink({ rule: nested, target: 'sentinel-asim' }));
   await expect.poll(() => ruleText(page)).toBe(nested);
   await expect(page.getByTestId('diagnostics').getByTestId('diagnostic').first()).toBeVisible();
-  await checkResponsiveness(page, since, 5000);
+  await checkResponsiveness(page, since);
   // The page still works: a valid rule typed next compiles.
   await typeRule(page, PROCESS_RULE);
   await expect.poll(() => kqlText(page)).toContain('cmd.exe');

@@ -9,6 +9,7 @@ import { FORMAT_LABELS, formatBytes, formatCount, formatMs } from '../lib/format
 import type { Verdict } from '../state/types.ts';
 import { downloadText } from '../lib/download.ts';
 import { TestSummary } from './TestSummary.tsx';
+import { rememberEventsSource } from '../lib/events-client.ts';
 
 /** Pastes above this size are kept out of the textarea (a textarea with 50 MB in it is unusable). */
 const INLINE_LIMIT = 512 * 1024;
@@ -62,6 +63,8 @@ export function EventsPanel() {
     const texts = await Promise.all(list.map((f) => f.text()));
     // Several files: concatenate as NDJSON-compatible text when each is line-based; otherwise the first wins.
     const text = list.length === 1 ? texts[0] : texts.join('\n');
+    // The worker reads the files themselves rather than a copy of this text (app/lib/events-client.ts).
+    if (list.length === 1) rememberEventsSource(text, list[0]);
     commit(text, list.map((f) => f.name).join(', '));
   };
 

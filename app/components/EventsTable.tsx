@@ -124,7 +124,7 @@ export function EventsTable() {
         {results.error ? (
           <div className="table-empty">{results.error}</div>
         ) : rows.length === 0 ? (
-          <div className="table-empty">{results.total === 0 ? 'No events yet — paste or drop some above.' : 'No events with this verdict.'}</div>
+          <div className="table-empty">{results.total === 0 ? 'No events yet — paste or drop some above.' : failingOnly ? 'No failing tests: every expected verdict holds for the events shown.' : 'No events with this verdict.'}</div>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((v) => {

@@ -54,7 +54,7 @@ export function KqlRunView() {
       <div className="run-toolbar">
         <div className="tabs" role="tablist" aria-label="What to judge">
           <button role="tab" aria-selected={mode === 'rows'} className={`tab${mode === 'rows' ? ' is-active' : ''}`} onClick={() => setMode('rows')} data-testid="run-mode-rows">
-            Rows as a table
+            Rows
           </button>
           <button
             role="tab"
@@ -132,8 +132,8 @@ function RunCounts() {
           <b>{formatCount(run.counts.undetermined)}</b> undetermined
         </span>
       )}
-      <span className="meta">
-        {run.table} · {formatMs(run.runMs)}
+      <span className="meta" title={`${run.table}: ${run.total} rows judged in ${formatMs(run.runMs)}`}>
+        {formatMs(run.runMs)}
       </span>
     </span>
   );
@@ -157,7 +157,7 @@ function CompareCounts() {
         </span>
       )}
       <span className="meta">
-        as {c.table} · {formatMs(c.runMs)}
+        {formatMs(c.runMs)}
       </span>
     </span>
   );

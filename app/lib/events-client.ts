@@ -73,7 +73,13 @@ export class EventsClient {
       s.setProgress({ phase: 'reading', done: 0, total });
       const transfer = [bytes.buffer, ...files.map((f) => f.bytes.buffer)].filter((b, i, all) => all.indexOf(b) === i && b.byteLength > 0);
       this.worker.postMessage({ type: 'evtx', gen, bytes, name, files } satisfies ToWorker, transfer as ArrayBuffer[]);
-    } else this.post({ type: 'events', gen, text });
+    } else {
+      // Posting a string copies it on the main thread (~4 ms per MB); a dropped file's Blob is a
+      // handle, so the worker reads the file itself.
+      const blob = eventsSource && eventsSource.text === text ? eventsSource.blob : undefined;
+      if (blob) this.post({ type: 'events', gen, text: '', blob });
+      else this.post({ type: 'events', gen, text });
+    }
   }
 
   /**
@@ -198,6 +204,17 @@ export class EventsClient {
   get eventsText(): string | undefined {
     return this.lastEventsText;
   }
+}
+
+/** The latest event text read from files, and the files it was read from. */
+let eventsSource: { text: string; blob: Blob } | undefined;
+
+/**
+ * Records that `text` is the content of `blob` (a dropped or picked file), so that `setEvents`
+ * sends the worker the Blob instead of copying the text. Call it before committing the text.
+ */
+export function rememberEventsSource(text: string, blob: Blob): void {
+  eventsSource = text.length > 0 ? { text, blob } : undefined;
 }
 
 let client: EventsClient | undefined;

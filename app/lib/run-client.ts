@@ -199,6 +199,9 @@ export function startRunWiring(): void {
       if ((r || d) && wanted()) {
         if (useRunStore.getState().mode === 'translate') await compare();
         else await runQuery();
+      } else if (r || d) {
+        // Not run now (the tab is closed): drop results that no longer describe the rule and events.
+        useRunStore.setState({ run: undefined, compare: undefined, running: false });
       }
       if (c) await correlate();
     })();
@@ -218,7 +221,14 @@ export function startRunWiring(): void {
     else if (s.targetId !== prev.targetId) schedule({ detect: true, run: true });
     else if (s.preview !== prev.preview && s.preview?.ok) schedule({ run: true });
     // A pinned predicate belongs to the query it was pinned in.
-    if (s.preview !== prev.preview && useRunStore.getState().pinnedSpan) useRunStore.setState({ pinnedSpan: undefined });
+    if (s.preview !== prev.preview && (useRunStore.getState().pinnedSpan || s.eventsTab === 'query')) {
+      useRunStore.setState({ pinnedSpan: undefined });
+      if (s.kqlHighlight.length) s.setKqlHighlight([]);
+    }
+    if (prev.eventsTab === 'query' && s.eventsTab !== 'query' && s.kqlHighlight.length) {
+      useRunStore.setState({ pinnedSpan: undefined });
+      s.setKqlHighlight([]);
+    }
     if (s.ruleText !== prev.ruleText) {
       const has = hasCorrelationText(s.ruleText);
       const before = useRunStore.getState().hasCorrelations;

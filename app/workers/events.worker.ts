@@ -142,6 +142,38 @@ async function readEvtxFiles(gen: number, files: Array<{ name: string; bytes: Ui
   void evaluate(currentGen);
 }
 
+/** Reads pasted or dropped event text (one synchronous pass) and evaluates the rule over it. */
+function readText(gen: number, text: string): void {
+  const started = performance.now();
+  let lastPost = 0;
+  const onProgress = (done: number, total: number) => {
+    const now = performance.now();
+    if (now - lastPost > 100) {
+      lastPost = now;
+      post({ type: 'progress', gen, phase: 'reading', done, total });
+    }
+  };
+  const read = readEvents(text, { onProgress });
+  events = read.events;
+  edited = new Set();
+  eventsReady = true;
+  const parseMs = performance.now() - started;
+  post({
+    type: 'loaded',
+    gen,
+    load: {
+      format: read.format,
+      count: events.length,
+      bytes: text.length,
+      diagnostics: read.diagnostics.slice(0, 200),
+      parseMs,
+      fieldPaths: collectFieldPaths(events),
+    },
+  });
+  // A rule that arrived while a dropped file was being read is the one to apply.
+  void evaluate(currentGen);
+}
+
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   switch (m.type) {
@@ -167,33 +199,25 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'events': {
       currentGen = m.gen;
       readGen = m.gen;
-      const started = performance.now();
-      let lastPost = 0;
-      const onProgress = (done: number, total: number) => {
-        const now = performance.now();
-        if (now - lastPost > 100) {
-          lastPost = now;
-          post({ type: 'progress', gen: m.gen, phase: 'reading', done, total });
-        }
-      };
-      const read = readEvents(m.text, { onProgress });
-      events = read.events;
-      edited = new Set();
-      eventsReady = true;
-      const parseMs = performance.now() - started;
-      post({
-        type: 'loaded',
-        gen: m.gen,
-        load: {
-          format: read.format,
-          count: events.length,
-          bytes: m.text.length,
-          diagnostics: read.diagnostics.slice(0, 200),
-          parseMs,
-          fieldPaths: collectFieldPaths(events),
-        },
-      });
-      void evaluate(m.gen);
+      if (m.blob) {
+        // A dropped file: read here, so the page never copies its text across.
+        const gen = m.gen;
+        m.blob.text().then(
+          (text) => {
+            if (readGen === gen) readText(gen, text);
+          },
+          (e: unknown) => {
+            if (readGen !== gen) return;
+            const message = `The file could not be read (${e instanceof Error ? e.message : String(e)}); drop it again.`;
+            events = [];
+            eventsReady = true;
+            post({ type: 'loaded', gen, load: { count: 0, bytes: 0, diagnostics: [{ code: 'events-unreadable', severity: 'error', message }], parseMs: 0, fieldPaths: [] } });
+            void evaluate(currentGen);
+          },
+        );
+        break;
+      }
+      readText(m.gen, m.text);
       break;
     }
     case 'explain': {

@@ -6,7 +6,8 @@ export type ToWorker =
   /** KQL runs over the rows and correlations (app/workers/run-protocol.ts). */
   | RunToWorker
   /** New event input: read it (replaces the previous events and any edits). */
-  | { type: 'events'; gen: number; text: string }
+  /** `blob`, when given, holds the same text (a dropped file): the worker reads it, so the page does not copy the text across. */
+  | { type: 'events'; gen: number; text: string; blob?: Blob }
   /** A binary .evtx file (transferred); `files` adds more files read after it, in order. */
   | { type: 'evtx'; gen: number; bytes: Uint8Array; name?: string; files?: Array<{ name: string; bytes: Uint8Array }> }
   /** Stop a streamed .evtx read; the events read so far stay loaded. */

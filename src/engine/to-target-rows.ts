@@ -197,13 +197,14 @@ class Writer {
       if (constant !== text) this.notes.push(`${field}: ${this.m.table} has no value for it on this row (${expression.slice(0, 80)}); left out`);
       return;
     }
-    if (/^\w+$/.test(branch) && Object.hasOwn(this.schema, branch)) return this.set(branch, v as string);
     return this.invertExpression(field, branch, columnsIn(branch, columns), v);
   }
 
   /** Candidate column values for an expression; the first one the evaluator confirms is kept. */
   private invertExpression(field: string, expression: string, columns: string[], v: string | number | boolean | null): void {
     const text = v === null ? '' : String(v);
+    // A part of a larger expression (an iff branch, a coalesce argument) may be a plain column.
+    if (/^\w+$/.test(expression) && Object.hasOwn(this.schema, expression)) return this.set(expression, v);
     const ed = /^to(string|int|long)\(EventData(?:\.(\w+)|\["((?:[^"\\]|\\.)*)"\])\)$/.exec(expression);
     if (ed) {
       const key = ed[2] ?? JSON.parse(`"${ed[3]}"`);

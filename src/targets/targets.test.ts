@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadKustoLanguageService, validateKql } from '../kql/validate.ts';
+import { runKql } from '../kql/eval/run.ts';
 import { TARGETS, getTarget } from './index.ts';
 import { findLogsourceMapping, lookupField, mappingColumns } from './lookup.ts';
 import { KQL_TYPES, type FieldMapping, type FixedPredicate, type KqlType, type LogsourceMapping, type TargetDefinition } from './types.ts';
@@ -311,6 +312,105 @@ describe('target data decisions', () => {
       { column: 'EventID', op: '==', value: 1 },
     ]);
     expect(lookupField(monitor, pc, 'Image')).toMatchObject({ mapping: { expression: 'tostring(EventData.Image)', type: 'string' } });
+  });
+});
+
+describe('field mappings evaluated on target rows', () => {
+  /** The value a field mapping gives on one row of the logsource's table, by the KQL evaluator. */
+  const read = (targetId: string, logsource: Record<string, string>, field: string, row: Record<string, unknown>): unknown => {
+    const t = getTarget(targetId)!;
+    const m = findLogsourceMapping(t, logsource)!;
+    const l = lookupField(t, m, field);
+    if (l.kind !== 'mapped') throw new Error(`${field} unmapped on ${m.table}`);
+    const mapping = l.mapping;
+    const kql = typeof mapping === 'string' ? mapping : 'expression' in mapping ? mapping.expression : 'column' in mapping ? mapping.column : undefined;
+    if (!kql) throw new Error(`${field} on ${m.table} is not a scalar mapping: ${JSON.stringify(mapping)}`);
+    const res = runKql(`${m.table} | project V = (${kql})`, { [m.table]: [row] }, { schemas: { [m.table]: t.tables[m.table] }, explain: false });
+    expect(res.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    return res.output.rows[0]?.V;
+  };
+  const registryEvent = { product: 'windows', category: 'registry_event' };
+
+  it('registry renames: TargetObject is the old name, NewName the new one (ASIM and Defender)', () => {
+    const asimRename = {
+      EventType: 'RegistryKeyRenamed',
+      RegistryKey: 'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\MiniNt',
+      RegistryPreviousKey: 'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Old',
+    };
+    expect(read('sentinel-asim', registryEvent, 'TargetObject', asimRename)).toBe('HKLM\\SYSTEM\\CurrentControlSet\\Control\\Old');
+    expect(read('sentinel-asim', registryEvent, 'NewName', asimRename)).toBe('HKLM\\SYSTEM\\CurrentControlSet\\Control\\MiniNt');
+    const asimSet = { EventType: 'RegistryValueSet', RegistryKey: 'HKEY_USERS\\S-1-5-21\\Run', RegistryValue: 'evil', RegistryPreviousKey: 'HKEY_USERS\\S-1-5-21\\Run' };
+    expect(read('sentinel-asim', registryEvent, 'TargetObject', asimSet)).toBe('HKU\\S-1-5-21\\Run\\evil');
+    expect(read('sentinel-asim', registryEvent, 'NewName', asimSet)).toBe('');
+    const xdrRename = { ActionType: 'RegistryKeyRenamed', RegistryKey: 'HKEY_CLASSES_ROOT\\CLSID\\x\\shell\\open', PreviousRegistryKey: 'HKEY_CLASSES_ROOT\\CLSID\\x\\shell\\old' };
+    expect(read('defender-xdr', registryEvent, 'TargetObject', xdrRename)).toBe('HKCR\\CLSID\\x\\shell\\old');
+    expect(read('defender-xdr', registryEvent, 'NewName', xdrRename)).toBe('HKCR\\CLSID\\x\\shell\\open');
+    const xdrSet = { ActionType: 'RegistryValueSet', RegistryKey: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Run', RegistryValueName: 'evil', PreviousRegistryKey: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Run' };
+    expect(read('defender-xdr', registryEvent, 'TargetObject', xdrSet)).toBe('HKLM\\SOFTWARE\\Run\\evil');
+    expect(read('defender-xdr', registryEvent, 'NewName', xdrSet)).toBe('');
+  });
+
+  it('WindowsEvent Channel: the payload Channel (the cleared log of EventID 104) over the event channel', () => {
+    for (const target of ['azure-monitor', 'sentinel-asim']) {
+      const system = { product: 'windows', service: 'system' };
+      expect(read(target, system, 'Channel', { Channel: 'System', EventID: 104, EventData: { Channel: 'Security', BackupPath: '' } })).toBe('Security');
+      expect(read(target, system, 'Channel', { Channel: 'System', EventID: 7045, EventData: { ServiceName: 'x' } })).toBe('System');
+    }
+  });
+
+  it('ASIM network sessions: the local process and user by NetworkDirection (Src outbound, Dst otherwise)', () => {
+    const net = { product: 'windows', category: 'network_connection' };
+    const row = (NetworkDirection: string) => ({ NetworkDirection, SrcProcessName: 'C:\\a.exe', DstProcessName: 'C:\\b.exe', SrcUsername: 'A\\u', DstUsername: 'B\\v' });
+    expect(read('sentinel-asim', net, 'Image', row('Outbound'))).toBe('C:\\a.exe');
+    expect(read('sentinel-asim', net, 'User', row('Outbound'))).toBe('A\\u');
+    for (const d of ['Inbound', 'Listen', 'Unknown']) expect(read('sentinel-asim', net, 'Image', row(d)), d).toBe('C:\\b.exe');
+    // A resolved name: the FQDN whole, not its first label.
+    expect(read('sentinel-asim', net, 'DestinationHostname', { DstHostname: 'evil', DstFQDN: 'evil.example.com' })).toBe('evil.example.com');
+    expect(read('sentinel-asim', net, 'DestinationHostname', { DstHostname: 'fileserver', DstFQDN: '' })).toBe('fileserver');
+  });
+
+  it('Computer: ASIM Dvc FQDN or host name, Defender DeviceName', () => {
+    const pc = { product: 'windows', category: 'process_creation' };
+    expect(read('sentinel-asim', pc, 'Computer', { DvcHostname: 'ws1', DvcFQDN: 'ws1.contoso.com' })).toBe('ws1.contoso.com');
+    expect(read('sentinel-asim', pc, 'Computer', { DvcHostname: 'ws1', DvcFQDN: '' })).toBe('ws1');
+    expect(read('defender-xdr', pc, 'Computer', { DeviceName: 'ws1.contoso.com' })).toBe('ws1.contoso.com');
+  });
+
+  it('Defender users: DOMAIN\\name, or the bare name when Defender records no domain', () => {
+    const pc = { product: 'windows', category: 'process_creation' };
+    expect(read('defender-xdr', pc, 'User', { AccountDomain: 'nt authority', AccountName: 'system' })).toBe('nt authority\\system');
+    expect(read('defender-xdr', pc, 'User', { AccountDomain: '', AccountName: 'root' })).toBe('root');
+    expect(read('defender-xdr', { product: 'linux', category: 'process_creation' }, 'User', { AccountDomain: 'host1', AccountName: 'root' })).toBe('root');
+  });
+
+  it('Sysmon for Linux: imProcessCreate, DeviceProcessEvents, and the event XML in Syslog', () => {
+    const lnx = { product: 'linux', category: 'process_creation' };
+    expect(findLogsourceMapping(getTarget('sentinel-asim')!, lnx)!.table).toBe('imProcessCreate');
+    expect(findLogsourceMapping(getTarget('defender-xdr')!, lnx)!.table).toBe('DeviceProcessEvents');
+    const xml =
+      '<Event><System><Provider Name="Linux-Sysmon" Guid="{ff032593-a8d3-4f13-b0d6-01fc615a0f97}"/><EventID>1</EventID></System><EventData>' +
+      '<Data Name="Image">/usr/bin/curl</Data><Data Name="CommandLine">curl -d &quot;a&amp;b&quot; http://x</Data></EventData></Event>';
+    expect(read('azure-monitor', lnx, 'Image', { SyslogMessage: xml })).toBe('/usr/bin/curl');
+    expect(read('azure-monitor', lnx, 'CommandLine', { SyslogMessage: xml })).toBe('curl -d "a&b" http://x');
+    const m = findLogsourceMapping(getTarget('azure-monitor')!, lnx)!;
+    const where = m.where!.map((p) => ('kql' in p ? p.kql : '')).join(' and ');
+    const kept = (msg: string) => runKql(`Syslog | where ${where}`, { Syslog: [{ SyslogMessage: msg }] }, { target: 'azure-monitor', explain: false }).rows[0]?.kept;
+    expect(kept(xml)).toBe(true);
+    expect(kept(xml.replace('<EventID>1</EventID>', '<EventID>3</EventID>'))).toBe(false);
+  });
+
+  it('explains the fields a target has no column for', () => {
+    const sec = findLogsourceMapping(getTarget('azure-monitor')!, { product: 'windows', service: 'security' })!;
+    expect(lookupField(getTarget('azure-monitor')!, sec, 'User')).toMatchObject({ mapping: { unsupported: expect.stringMatching(/TargetUserName.*SubjectUserName/) } });
+    const pc = { product: 'windows', category: 'process_creation' };
+    for (const id of ['sentinel-asim', 'defender-xdr']) {
+      const t = getTarget(id)!;
+      const m = findLogsourceMapping(t, pc)!;
+      for (const f of ['EventID', 'Channel']) expect(lookupField(t, m, f), `${id} ${f}`).toMatchObject({ mapping: { unsupported: expect.any(String) } });
+    }
+    // Registry EventIDs stay value-mapped.
+    const reg = findLogsourceMapping(getTarget('defender-xdr')!, { product: 'windows', category: 'registry_event' })!;
+    expect(lookupField(getTarget('defender-xdr')!, reg, 'EventID')).toMatchObject({ mapping: { values: expect.any(Object) } });
   });
 });
 

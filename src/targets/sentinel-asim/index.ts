@@ -82,10 +82,12 @@ const NETWORK_FIELDS: Record<string, FieldMapping> = {
   User: localProcessSide('SrcUsername', 'DstUsername'),
   DestinationIp: 'DstIpAddr',
   DestinationPort: 'DstPortNumber',
-  DestinationHostname: { anyOf: ['DstHostname', 'DstFQDN'] },
+  // ASIM splits a name with _ASIM_Resolve*FQDN: a dotted name goes whole to *FQDN (*Hostname keeps
+  // its first label), a bare name to *Hostname; Sysmon's value is the name as resolved.
+  DestinationHostname: { expression: 'coalesce(DstFQDN, DstHostname)', type: 'string', columns: ['DstFQDN', 'DstHostname'] },
   SourceIp: 'SrcIpAddr',
   SourcePort: 'SrcPortNumber',
-  SourceHostname: { anyOf: ['SrcHostname', 'SrcFQDN'] },
+  SourceHostname: { expression: 'coalesce(SrcFQDN, SrcHostname)', type: 'string', columns: ['SrcFQDN', 'SrcHostname'] },
   Protocol: 'NetworkProtocol',
   SourceIsIpv6: {
     values: {
