@@ -29,6 +29,10 @@ export function MonacoHost({ model, options, onEditor, className, testId, ariaLa
       ariaLabel,
       padding: { top: 8, bottom: 8 },
       scrollbar: { verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
+      // A pasted or linked line of many KB (5,000 nested brackets, a minified blob) would be
+      // tokenized, bracket-matched and measured on the main thread in one long task.
+      maxTokenizationLineLength: 2000,
+      stopRenderingLineAfter: 4000,
       ...options,
     });
     const cleanup = onEditor?.(editor);

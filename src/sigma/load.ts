@@ -37,7 +37,7 @@ import {
   scalarText,
   type Entry,
 } from './rule-fields.ts';
-import { AliasTable, findExcessiveNesting, MAX_ALIAS_EXPANSION, MAX_YAML_DEPTH } from './yaml-guards.ts';
+import { AliasTable, findExcessiveFlowNesting, findExcessiveNesting, MAX_ALIAS_EXPANSION, MAX_YAML_DEPTH } from './yaml-guards.ts';
 
 /** Alias resolutions allowed per file, so a "billion laughs" document cannot blow up the walk. */
 export const MAX_ALIAS_RESOLUTIONS = 10_000;
@@ -96,8 +96,9 @@ class Loader {
   run(): void {
     // Parsed in two steps so that absurd nesting is refused before documents are built (the
     // builder recurses per level) and alias bombs before anything expands them (yaml-guards.ts).
-    const tokens = Array.from(new Parser().parse(this.source));
-    const tooDeep = findExcessiveNesting(tokens);
+    const tooDeepFlow = findExcessiveFlowNesting(this.source);
+    const tokens = tooDeepFlow ? [] : Array.from(new Parser().parse(this.source));
+    const tooDeep = tooDeepFlow ?? findExcessiveNesting(tokens);
     if (tooDeep) {
       this.report({
         code: 'yaml-too-deep',

@@ -4,7 +4,7 @@
  * overflow the stack) and alias bombs (the expanded size of every alias is computed once, in one
  * pass, so a "billion laughs" document is refused in linear time instead of being walked).
  */
-import { isAlias, isCollection, isPair, type Alias, type CST, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isPair, Lexer, type Alias, type CST, type Document, type Node } from 'yaml';
 
 /**
  * Collections nested deeper than this are refused. SigmaHQ rules nest about six levels; the
@@ -22,6 +22,39 @@ export interface TooDeep {
   /** Source offset of the collection that went past the limit. */
   offset: number;
   depth: number;
+}
+
+/**
+ * A quick look for absurd flow nesting (`[[[[...` or `{a: {a: ...`) before any parsing: the YAML
+ * lexer and parser take time proportional to the text times its depth, hundreds of milliseconds
+ * for 5,000 levels in a browser. Brackets are counted through the raw text first (microseconds);
+ * only when that count goes past `max` are the lexer's tokens counted, so brackets inside quoted
+ * strings or comments never cause a refusal. Deep nesting this misses (block indentation, or
+ * brackets hidden by quoted closers) is still found by `findExcessiveNesting` on the parsed tokens.
+ */
+export function findExcessiveFlowNesting(source: string, max = MAX_YAML_DEPTH): TooDeep | null {
+  let depth = 0;
+  let suspicious = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) {
+        suspicious = true;
+        break;
+      }
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  if (!suspicious) return null;
+  depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(source)) {
+    if (token === '[' || token === '{') {
+      if (++depth > max) return { offset, depth };
+    } else if ((token === ']' || token === '}') && depth > 0) depth--;
+    // The lexer's control tokens (document start, flow end, scalar start) are not source text.
+    if (token !== '\x02' && token !== '\x18' && token !== '\x1f') offset += token.length;
+  }
+  return null;
 }
 
 /** The first collection nested deeper than `max` in the CST, or null. Iterative: any depth is safe. */
