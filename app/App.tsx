@@ -19,7 +19,8 @@ import { checkKql, cancelKqlCheck } from './lib/kql-client.ts';
 import { eventsClient } from './lib/events-client.ts';
 import { DEFAULT_EXAMPLE, loadExample, loadExampleIndex } from './lib/examples.ts';
 import type { Diagnostic } from '../src/diagnostics.ts';
-import { readLinkState } from './lib/share.ts';
+import { readLinkState, type LinkState } from './lib/share.ts';
+import { decodesOffThread, readLinkStateAsync } from './lib/link-decoder.ts';
 import { restoreExpectations } from './lib/expectations.ts';
 import { downloadText, fileStem } from './lib/download.ts';
 import { TARGET_OPTIONS } from './lib/core.ts';
@@ -127,9 +128,22 @@ function useWiring() {
   }, [theme]);
 }
 
-/** Opens the state carried by a share link; false when the fragment holds none (or a broken one). */
-function restoreFromLink(hash: string): boolean {
-  const link = readLinkState(hash);
+/**
+ * Opens the state carried by a share link; false when the fragment holds none (or a broken one).
+ * A large link is decoded in a worker (app/lib/link-decoder.ts): then this returns true at once
+ * and `otherwise` runs if the link turns out to hold nothing.
+ */
+function restoreFromLink(hash: string, otherwise?: () => void): boolean {
+  if (decodesOffThread(hash)) {
+    void readLinkStateAsync(hash).then((link) => {
+      if (link && !applyLink(link)) otherwise?.();
+    });
+    return true;
+  }
+  return applyLink(readLinkState(hash));
+}
+
+function applyLink(link: LinkState): boolean {
   if (!link.state) {
     if (link.message) useStore.getState().showToast(link.message);
     return false;
@@ -182,15 +196,19 @@ function useStartupExample() {
     started.current = true;
     // A link or an earlier session may already have filled the rule; only an empty page gets the example.
     if (ruleModel.getValue() !== '') return;
-    if (restoreFromLink(location.hash)) return;
-    if (reopenLatestDraft()) return;
-    void loadExampleIndex()
-      .then(async (index) => {
-        const e = index.examples.find((x) => x.slug === DEFAULT_EXAMPLE) ?? index.examples[0];
-        const { rule, events } = await loadExample(e);
-        if (ruleModel.getValue() === '') openExample(rule, events, e);
-      })
-      .catch((e: Error) => useStore.getState().showToast(`Could not load the example rule: ${e.message}`));
+    const otherwise = () => {
+      if (ruleModel.getValue() !== '') return;
+      if (reopenLatestDraft()) return;
+      void loadExampleIndex()
+        .then(async (index) => {
+          const e = index.examples.find((x) => x.slug === DEFAULT_EXAMPLE) ?? index.examples[0];
+          const { rule, events } = await loadExample(e);
+          if (ruleModel.getValue() === '') openExample(rule, events, e);
+        })
+        .catch((e: Error) => useStore.getState().showToast(`Could not load the example rule: ${e.message}`));
+    };
+    if (restoreFromLink(location.hash, otherwise)) return;
+    otherwise();
   }, []);
 }
 

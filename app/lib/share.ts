@@ -1,5 +1,5 @@
 /** Share links: the app state in the URL fragment, with the core's permalink codec (src/share/permalink.ts). */
-import { decodePermalink, describeShareState, encodePermalink, LONG_LINK_CHARS, MAX_LINK_CHARS, type ShareState } from '../../src/index.ts';
+import { decodePermalink, describeShareState, encodePermalink, LONG_LINK_CHARS, MAX_LINK_CHARS, type DecodeResult, type ShareState } from '../../src/index.ts';
 import type { AppState } from '../state/store.ts';
 import { expectationsToTokens, useExpectations } from './expectations.ts';
 
@@ -41,10 +41,17 @@ export function buildShareLink(s: AppState, options: { ruleOnly?: boolean } = {}
   return { ok: true, url, message: note };
 }
 
+/** What a link carries: its state, or only a message (a broken or refused link). */
+export type LinkState = { state?: ShareState; message?: string };
+
 /** The state in the page's fragment, if it carries one; a message either way. */
-export function readLinkState(hash: string): { state?: ShareState; message?: string } {
+export function readLinkState(hash: string): LinkState {
   if (!hash || hash === '#') return {};
-  const r = decodePermalink(hash);
+  return linkStateFromDecoded(decodePermalink(hash));
+}
+
+/** The decoder's answer (here or from app/workers/link.worker.ts) as a state and a message for the user. */
+export function linkStateFromDecoded(r: DecodeResult): LinkState {
   if (!r.state) return { message: r.diagnostics.find((d) => d.severity === 'error')?.message ?? 'This link could not be read; nothing was loaded.' };
   const notes = r.diagnostics.filter((d) => d.severity !== 'error').map((d) => d.message);
   return { state: r.state, message: [`Restored from the link: ${describeShareState(r.state)}.`, ...notes].join(' ') };
