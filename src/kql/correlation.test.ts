@@ -80,8 +80,9 @@ describe('the specification examples', () => {
     const load = loadRules(fixture('failed_logins_followed_by_success.yml'));
     const plain = compileCorrelation(load, 0, 'azure-monitor');
     expect(plain.ok).toBe(false);
-    const unmapped = plain.diagnostics.filter((d) => d.code === 'unmapped-correlation-field');
-    expect(unmapped[0].message).toMatch(/SecurityEvent has no column for 'User'.*TargetUser/);
+    // Security events have no `User` item: the target says so and names the columns to map it to.
+    const unsupported = plain.diagnostics.filter((d) => d.code === 'unsupported-correlation-field');
+    expect(unsupported[0].message).toMatch(/'User' on SecurityEvent.*TargetUserName/);
     const mapped = compileCorrelation(load, 0, 'azure-monitor', { mapping: { tables: { SecurityEvent: { User: 'TargetUserName' } } } });
     expect(mapped.diagnostics.filter((d) => d.severity === 'error'), mapped.query).toEqual([]);
     expect(mapped.query).toContain('let failed_login = SecurityEvent\n| where EventID in (529, 4625);');
