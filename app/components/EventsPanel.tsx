@@ -12,7 +12,7 @@ import { TestSummary } from './TestSummary.tsx';
 import { rememberEventsSource } from '../lib/events-client.ts';
 
 /** Pastes above this size are kept out of the textarea (a textarea with 50 MB in it is unusable). */
-const INLINE_LIMIT = 512 * 1024;
+const INLINE_LIMIT = 128 * 1024;
 
 export function EventsPanel() {
   const eventsText = useStore((s) => s.eventsText);

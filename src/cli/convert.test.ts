@@ -113,3 +113,29 @@ describe('siglab convert', () => {
     expect(r.err).toContain('rules converted for sentinel-asim');
   });
 });
+
+describe('correlation files', () => {
+  const fixture = path.join(path.dirname(new URL(import.meta.url).pathname), '../sigma/fixtures/correlation/failed_logins_followed_by_success.yml');
+
+  it('convert the outermost correlation, not the base rules alone', async () => {
+    const mapping = path.join(dir, 'user-mapping.yml');
+    writeFileSync(mapping, 'tables:\n  SecurityEvent:\n    User: TargetUserName\n');
+    let out = '';
+    const code = await convertCommand([fixture, '--target', 'azure-monitor', '--mapping', mapping, '--json', '--no-validate'], { stdout: (s) => (out += s), stderr: () => {} });
+    expect(code).toBe(0);
+    const line = JSON.parse(out.trim());
+    expect(line.ok).toBe(true);
+    expect(line.rules.map((r: { title: string }) => r.title)).toEqual(['Correlation - Multiple Failed Logins Followed by Successful Login']);
+    expect(line.query).toContain('row_window_session(_time, 10m, 10m');
+    expect(line.query).toContain('let successful_login = SecurityEvent');
+  });
+
+  it('fail with the reason when a group-by field has no column', async () => {
+    let out = '';
+    const code = await convertCommand([fixture, '--target', 'azure-monitor', '--json', '--no-validate'], { stdout: (s) => (out += s), stderr: () => {} });
+    expect(code).toBe(1);
+    const line = JSON.parse(out.trim());
+    expect(line.ok).toBe(false);
+    expect(line.diagnostics.some((d: { code: string }) => d.code === 'unsupported-correlation-field')).toBe(true);
+  });
+});

@@ -17,6 +17,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { loadRules } from '../sigma/load.ts';
 import { compileRule, type CompileOptions } from '../kql/compile.ts';
+import { compileCorrelation, standaloneQueries } from '../kql/correlation.ts';
 import { loadKustoLanguageService } from '../kql/validate.ts';
 import { getTarget, TARGET_IDS } from '../targets/index.ts';
 import type { FieldMapping, FieldMappingOverrides, TargetDefinition } from '../targets/types.ts';
@@ -50,14 +51,24 @@ export function convertText(text: string, file: string, target: TargetDefinition
   const loaded = loadRules(text, { placeholders: options.placeholders });
   const rules: RuleConversion[] = [];
   const fileDiagnostics = [...loaded.diagnostics];
-  for (const rule of loaded.rules) {
+  // A file with correlations stands for its outermost correlations (plus base rules marked
+  // `generate: true`); the base rules alone would not say what the file detects.
+  const standalone = loaded.correlations?.length ? standaloneQueries(loaded) : undefined;
+  loaded.rules.forEach((rule, i) => {
+    if (standalone && !standalone.rules.includes(i)) return;
     const res = compileRule(rule, target, options);
     const own = loaded.diagnostics.filter((d) => d.range && d.range.start >= rule.range.start && d.range.end <= rule.range.end);
     const diagnostics = [...own, ...res.diagnostics];
     rules.push({ title: rule.title, ok: res.ok && !own.some((d) => d.severity === 'error'), table: res.table, query: res.query, diagnostics });
     fileDiagnostics.push(...res.diagnostics);
+  });
+  for (const i of standalone?.correlations ?? []) {
+    const res = compileCorrelation(loaded, i, target, options);
+    const title = loaded.correlations![i].title ?? `correlation ${i + 1}`;
+    rules.push({ title, ok: res.ok && !res.diagnostics.some((d) => d.severity === 'error'), table: res.table, query: res.query, diagnostics: res.diagnostics });
+    fileDiagnostics.push(...res.diagnostics);
   }
-  if (loaded.rules.length === 0 && !fileDiagnostics.some((d) => d.severity === 'error')) {
+  if (rules.length === 0 && !fileDiagnostics.some((d) => d.severity === 'error')) {
     fileDiagnostics.push({ code: 'no-rule', severity: 'error', message: 'The file holds no Sigma detection rule to convert.' });
   }
   const ok = !fileDiagnostics.some((d) => d.severity === 'error') && rules.every((r) => r.ok);
