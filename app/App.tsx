@@ -152,28 +152,19 @@ function applyLink(link: LinkState): boolean {
   keepDraftBeforeLink();
   useStore.getState().showToast(link.message ?? 'Restored from the link.');
   const st = link.state;
-  // Decoding, the target, the rule (editor and analysis) and the events each run as their own
-  // task, so that opening a large or hostile link never holds the page for one long task.
+  if (st.target && TARGET_OPTIONS.some((t) => t.id === st.target)) useStore.getState().setTarget(st.target);
+  useStore.setState({ exampleSlug: undefined });
+  // The rule replaces the work now (the kept draft is offered back once it differs, autosave.ts);
+  // the events follow in a task of their own, so that opening a link is never one long task.
+  ruleModel.setValue(st.rule);
   const gen = ++linkGeneration;
-  const steps = [
-    () => {
-      if (st.target && TARGET_OPTIONS.some((t) => t.id === st.target)) useStore.getState().setTarget(st.target);
-      useStore.setState({ exampleSlug: undefined });
-    },
-    () => ruleModel.setValue(st.rule),
-    () => {
-      useStore.getState().setEventsText(st.events ?? '', 'link');
-      restoreExpectations(st.expectations, st.expectationTokens);
-      if (st.selectedRow !== undefined) useStore.getState().selectEvent(st.selectedRow);
-    },
-  ];
-  const next = () => {
+  setTimeout(() => {
     // A newer link opened meanwhile: it owns the page now.
     if (gen !== linkGeneration) return;
-    steps.shift()?.();
-    if (steps.length > 0) setTimeout(next, 0);
-  };
-  setTimeout(next, 0);
+    useStore.getState().setEventsText(st.events ?? '', 'link');
+    restoreExpectations(st.expectations, st.expectationTokens);
+    if (st.selectedRow !== undefined) useStore.getState().selectEvent(st.selectedRow);
+  }, 0);
   return true;
 }
 

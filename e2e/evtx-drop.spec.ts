@@ -30,6 +30,10 @@ level: medium
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
+// Playwright's trace recorder snapshots the DOM inside the page on every action, which is
+// main-thread work of its own: these specs time the app alone.
+test.use({ trace: 'off' });
+
 test('dropping .evtx files shows their events and the rule verdicts; a damaged chunk is reported with its place', async ({ page }) => {
   await installGuards(page);
   await openApp(page);
@@ -71,10 +75,10 @@ test('dropping .evtx files shows their events and the rule verdicts; a damaged c
   // The explanation of a row works on evtx events like on any other.
   await first.click();
   await expect(page.getByTestId('explanation')).toContainText('CommandLine');
-  // Budget 200 ms (met when the machine is quiet); a shared 2-core machine measured up to ~0.8 s.
+  // Issue 5's budget: no main-thread task over 200 ms.
   const longest = await longestTaskSince(page, since);
   test.info().annotations.push({ type: 'longest main-thread task (ms)', description: String(Math.round(longest)) });
-  expect(longest).toBeLessThan(2000);
+  expect(longest, 'longest main-thread task (ms)').toBeLessThan(200);
   await expectNoScriptRan(page);
 });
 
@@ -131,8 +135,8 @@ test('a 100 MB .evtx file streams in without freezing the page and can be stoppe
   const all = Number((await page.getByTestId('filter-all').innerText()).replace(/\D/g, ''));
   expect(all).toBeGreaterThan(0);
   await expect(page.getByTestId('events-errors')).toContainText('stopped on request');
-  // Budget 200 ms (met when the machine is quiet); a shared 2-core machine measured up to ~0.8 s.
+  // Issue 5's budget: no main-thread task over 200 ms.
   const longest = await longestTaskSince(page, since);
   test.info().annotations.push({ type: 'longest main-thread task (ms)', description: String(Math.round(longest)) });
-  expect(longest).toBeLessThan(2000);
+  expect(longest, 'longest main-thread task (ms)').toBeLessThan(200);
 });

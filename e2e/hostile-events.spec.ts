@@ -7,6 +7,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { openApp, pasteEvents, typeRule } from './helpers.ts';
 import { expectNoScriptRan, framesIn, installGuards, longestTaskSince, mark } from './guards.ts';
 
+// Playwright's trace recorder snapshots the DOM inside the page on every action, which is
+// main-thread work of its own: these specs time the app alone.
+test.use({ trace: 'off' });
+
 test.beforeEach(async ({ page }) => {
   await installGuards(page);
 });

@@ -10,8 +10,12 @@ import type { Verdict } from '../state/types.ts';
 import { downloadText } from '../lib/download.ts';
 import { TestSummary } from './TestSummary.tsx';
 import { rememberEventsSource } from '../lib/events-client.ts';
+import { readTextInSlices } from '../lib/read-text.ts';
 
-/** Pastes above this size are kept out of the textarea (a textarea with 50 MB in it is unusable). */
+/**
+ * Pastes above this size are kept out of the textarea: laying out a textarea holding 400 KB of
+ * long lines took 150-240 ms of main thread each time the page re-measured (issue 5's 200 ms budget).
+ */
 const INLINE_LIMIT = 128 * 1024;
 
 export function EventsPanel() {
@@ -60,7 +64,7 @@ export function EventsPanel() {
       useStore.getState().setEventsBinary(files[0].bytes, files.map((f) => f.name).join(', '), files);
       return;
     }
-    const texts = await Promise.all(list.map((f) => f.text()));
+    const texts = await Promise.all(list.map((f) => readTextInSlices(f)));
     // Several files: concatenate as NDJSON-compatible text when each is line-based; otherwise the first wins.
     const text = list.length === 1 ? texts[0] : texts.join('\n');
     // The worker reads the files themselves rather than a copy of this text (app/lib/events-client.ts).

@@ -11,6 +11,9 @@
  *   global` sets fields merged into the following documents (the global values win, as in
  *   pySigma), `action: reset` clears them, `action: repeat` reuses the previous rule with this
  *   document's fields on top.
+ * - Hostile YAML is refused cheaply, with a positioned error (yaml-guards.ts): nesting deeper than
+ *   MAX_YAML_DEPTH (`yaml-too-deep`, nothing is read) and aliases that would expand the file by
+ *   more than MAX_ALIAS_EXPANSION values (`yaml-alias-limit`, no alias is followed).
  * - Detection values keep the source text of plain scalars (see detection.ts).
  * - Conditions are parsed by condition.ts with offsets mapped back into the YAML source.
  */
