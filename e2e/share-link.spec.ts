@@ -44,3 +44,20 @@ test('a binary .evtx file can be opened', async ({ page }) => {
   await expect(page.getByTestId('events-format')).toHaveText('EVTX');
   await expect(page.locator('[data-testid=event-row]').first()).toBeVisible();
 });
+
+test('an "open in siglab" prefill link opens the rule and target it names', async ({ page }) => {
+  const rule = 'title: Prefilled Ünïcødé Rule\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        Image|endswith: \'\\whoami.exe\'\n    condition: selection\n';
+  const b64 = Buffer.from(rule, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  await page.goto(`/#rule=${b64}&target=defender-xdr`);
+  await expect.poll(() => ruleText(page)).toBe(rule);
+  await expect(page.getByTestId('target-select')).toHaveValue('defender-xdr');
+  await expect.poll(() => kqlText(page)).toContain('DeviceProcessEvents');
+});
+
+test('a prefill link without a target keeps the current target', async ({ page }) => {
+  const rule = 'title: Prefilled Without Target\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        CommandLine|contains: whoami\n    condition: selection\n';
+  await page.goto(`/#rule=${Buffer.from(rule, 'utf8').toString('base64url')}`);
+  await expect.poll(() => ruleText(page)).toBe(rule);
+  await expect(page.getByTestId('target-select')).toHaveValue('sentinel-asim');
+  await expect.poll(() => kqlText(page)).toContain('imProcessCreate');
+});
