@@ -1,8 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4179);
-/** Specs that time the main thread while large inputs are read. */
-const HEAVY = /(large-events|evtx-drop)\.spec\.ts$/;
+/** Specs that time the main thread (long tasks, frames) while large or hostile inputs load. */
+const HEAVY = /(large-events|evtx-drop|hostile-events|hostile-links)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -26,8 +26,9 @@ export default defineConfig({
   projects: [
     { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: HEAVY },
     // Responsiveness is measured in wall time (long tasks, frames): these specs run after the
-    // others, one file at a time per worker, so the suite's own load does not skew them.
-    { name: 'responsiveness', use: { browserName: 'chromium' }, testMatch: HEAVY, dependencies: ['chromium'], fullyParallel: false },
+    // others, one test at a time, so the suite's own load (a second browser on a 2-core machine)
+    // does not skew what they measure.
+    { name: 'responsiveness', use: { browserName: 'chromium' }, testMatch: HEAVY, dependencies: ['chromium'], fullyParallel: false, workers: 1 },
   ],
   webServer: {
     // The built app, exactly what `npm start` serves.
