@@ -66,7 +66,7 @@ describe('siglab check', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ file: join(dir, 'broken.yml'), ok: false, rules: 1 });
     expect(lines[0].diagnostics[0]).toMatchObject({ code: 'unknown-modifier', severity: 'error', range: { startLine: 5, startColumn: 11 } });
-    expect(lines[1]).toEqual({ file: join(dir, 'rules', 'good.yml'), ok: true, rules: 1, diagnostics: [] });
+    expect(lines[1]).toEqual({ file: join(dir, 'rules', 'good.yml'), ok: true, rules: 1, correlations: 0, filters: 0, diagnostics: [] });
   });
 
   it('--placeholders FILE (YAML or JSON) resolves placeholders', async () => {
@@ -89,6 +89,19 @@ describe('siglab check', () => {
     expect((await run(join(dir, 'broken.yml'), '--placeholders')).code).toBe(2);
     expect((await run(join(dir, 'broken.yml'), '--placeholders', join(dir, 'nope.yml'))).code).toBe(2);
     expect((await run(join(dir, 'broken.yml'), '--placeholders', join(dir, 'bad-values.yml'))).code).toBe(2);
+  });
+
+  it('counts correlation and filter documents beside rules', async () => {
+    const corr = [
+      GOOD.replace('title: Good', 'title: Base\nname: base_rule'),
+      'title: Many\ncorrelation:\n  type: event_count\n  rules: [base_rule]\n  group-by: [User]\n  timespan: 5m\n  condition: {gte: 3}\n',
+    ].join('---\n');
+    writeFileSync(join(dir, 'correlation.yml'), corr);
+    const human = await run(join(dir, 'correlation.yml'));
+    expect(human.code).toBe(0);
+    expect(human.err).toContain('1 file, 1 rule, 1 correlation: 0 errors');
+    const json = await run(join(dir, 'correlation.yml'), '--json');
+    expect(JSON.parse(json.out.trim())).toMatchObject({ ok: true, rules: 1, correlations: 1, filters: 0 });
   });
 
   it('--help prints usage and exits 0', async () => {

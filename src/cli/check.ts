@@ -4,7 +4,7 @@
  * Directories are walked recursively for `.yml`/`.yaml` files (symbolic links to directories
  * are not followed, so a link loop cannot trap the walk); files named on the command line are
  * checked whatever their extension. Output: `file:line:col: severity code message` per
- * diagnostic, or with --json one line per file `{"file","ok","rules","diagnostics"}`.
+ * diagnostic, or with --json one line per file `{"file","ok","rules","correlations","filters","diagnostics"}`.
  * Exit 1 when any diagnostic is an error, 0 otherwise (warnings do not fail), 2 on usage errors.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -113,32 +113,41 @@ export async function checkCommand(args: string[], io: CommandIO): Promise<numbe
   }
 
   let failed = false;
-  const totals = { rules: 0, errors: 0, warnings: 0 };
+  const totals = { rules: 0, correlations: 0, filters: 0, errors: 0, warnings: 0 };
   for (const file of files) {
     let diagnostics: Diagnostic[];
     let rules = 0;
+    let correlations = 0;
+    let filters = 0;
     try {
       const text = await readFile(file, 'utf8');
       const result = loadRules(text, { placeholders });
       diagnostics = result.diagnostics;
       rules = result.rules.length;
+      correlations = result.correlations?.length ?? 0;
+      filters = result.filters?.length ?? 0;
     } catch (e) {
       diagnostics = [{ code: 'read-error', severity: 'error', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }];
     }
     const ok = !hasErrors(diagnostics);
     if (!ok) failed = true;
     totals.rules += rules;
+    totals.correlations += correlations;
+    totals.filters += filters;
     totals.errors += diagnostics.filter((d) => d.severity === 'error').length;
     totals.warnings += diagnostics.filter((d) => d.severity === 'warning').length;
     if (parsed.json) {
-      io.stdout(JSON.stringify({ file, ok, rules, diagnostics }) + '\n');
+      io.stdout(JSON.stringify({ file, ok, rules, correlations, filters, diagnostics }) + '\n');
     } else {
       for (const d of diagnostics) io.stdout(formatDiagnostic(file, d) + '\n');
     }
   }
   if (!parsed.json) {
     const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
-    io.stderr(`${plural(files.length, 'file')}, ${plural(totals.rules, 'rule')}: ${plural(totals.errors, 'error')}, ${plural(totals.warnings, 'warning')}\n`);
+    // Correlation and filter documents are counted only where a file has them, so the common
+    // summary stays short.
+    const documents = [plural(totals.rules, 'rule'), ...(totals.correlations ? [plural(totals.correlations, 'correlation')] : []), ...(totals.filters ? [plural(totals.filters, 'filter')] : [])];
+    io.stderr(`${plural(files.length, 'file')}, ${documents.join(', ')}: ${plural(totals.errors, 'error')}, ${plural(totals.warnings, 'warning')}\n`);
   }
   return failed ? 1 : 0;
 }
