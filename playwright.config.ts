@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4179);
 /** Specs that time the main thread (long tasks, frames) while large or hostile inputs load. */
-const HEAVY = /(large-events|evtx-drop|hostile-events|hostile-links)\.spec\.ts$/;
+const HEAVY = /(large-events|large-rule|evtx-drop|hostile-events|hostile-links)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',

@@ -14,7 +14,8 @@ import { kqlModel, ruleModel, setMarkersIfChanged, setModelText, toMarkers } fro
 import { THEME_DARK, THEME_LIGHT } from './monaco/themes.ts';
 import { registerSigmaFeatures } from './monaco/sigma-features.ts';
 import { useStore } from './state/store.ts';
-import { analyzeRule } from './lib/analyze-rule.ts';
+import { analyzeRule, type RuleAnalysis } from './lib/analyze-rule.ts';
+import { analyzeOffThread, dropOffThreadAnalysis, OFF_THREAD_CHARS } from './lib/analyze-client.ts';
 import { checkKql, cancelKqlCheck } from './lib/kql-client.ts';
 import { eventsClient } from './lib/events-client.ts';
 import { DEFAULT_EXAMPLE, loadExample, loadExampleIndex } from './lib/examples.ts';
@@ -40,19 +41,33 @@ registerSigmaFeatures();
 };
 
 function useWiring() {
-  // Rule text or target changed: analyse and compile now (a few ms), evaluate in the worker.
+  // Rule text or target changed: analyse and compile (now for SigmaHQ-sized rules, in a worker for
+  // very large ones: app/lib/analyze-client.ts), evaluate in the events worker.
   useEffect(() => {
     let lastText: string | undefined;
     let lastTarget: string | undefined;
+    // The text changed since the last analysis that was applied (an off-thread answer may be
+    // dropped for a newer request that only changed the target).
+    let textChangedSinceApplied = false;
     const run = () => {
       const s = useStore.getState();
       if (s.ruleText === lastText && s.targetId === lastTarget) return;
-      const textChanged = s.ruleText !== lastText;
+      textChangedSinceApplied ||= s.ruleText !== lastText;
       lastText = s.ruleText;
       lastTarget = s.targetId;
       const t0 = performance.now();
+      if (s.ruleText.length >= OFF_THREAD_CHARS) {
+        analyzeOffThread(s.ruleText, s.targetId, (a) => apply(a, t0, performance.now()));
+        return;
+      }
+      dropOffThreadAnalysis();
       const a = analyzeRule(s.ruleText, s.targetId);
-      const t1 = performance.now();
+      apply(a, t0, performance.now());
+    };
+    const apply = (a: RuleAnalysis, t0: number, t1: number) => {
+      const textChanged = textChangedSinceApplied;
+      textChangedSinceApplied = false;
+      const s = useStore.getState();
       s.setRuleAnalysis(a.rule, a.diagnostics);
       s.setPreview(a.preview);
       setMarkersIfChanged(ruleModel, 'siglab', toMarkers(a.diagnostics, ruleModel));

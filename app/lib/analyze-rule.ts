@@ -1,5 +1,6 @@
 /**
- * Rule analysis on every keystroke, on the main thread: load (YAML → rule model with
+ * Rule analysis on every keystroke (on the main thread, or in app/workers/analyze.worker.ts for very
+ * large rules: app/lib/analyze-client.ts): load (YAML → rule model with
  * diagnostics) and compile to KQL for the selected target. Both are linear in the rule and take
  * a few milliseconds for SigmaHQ-sized rules (bench/app.bench.ts measures it); the language-service
  * check, which is slower, runs in a worker (app/workers/kql.worker.ts).
