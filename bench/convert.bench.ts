@@ -3,7 +3,7 @@
  * Node, without and with the Kusto language-service check. Rules are loaded once (loading is the
  * loader's cost, measured separately); the goal is < 1 s per target without the check.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRules } from '../src/sigma/load.ts';
@@ -11,18 +11,9 @@ import type { SigmaRule } from '../src/sigma/model.ts';
 import { compileRule } from '../src/kql/compile.ts';
 import { loadKustoLanguageService } from '../src/kql/validate.ts';
 import { TARGETS } from '../src/targets/index.ts';
+import { yamlFilesUnder as ymlFiles } from '../src/test-support/yaml-files.ts';
 
 const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/sigma/rules/windows');
-
-function ymlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...ymlFiles(p));
-    else if (/\.ya?ml$/i.test(name)) out.push(p);
-  }
-  return out;
-}
 
 /** `npm run bench -- convert --no-validate` skips the (minutes-long) language-service pass. */
 export async function run(): Promise<void> {

@@ -5,7 +5,7 @@
  * schema; every failure names its reason. Writes reports/convert-<target>.md (failures by reason,
  * warnings by code). Skips with a message when the corpus is absent.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,21 +15,12 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { compileRule } from './compile.ts';
 import { loadKustoLanguageService } from './validate.ts';
 import { getTarget } from '../targets/index.ts';
+import { yamlFilesUnder as ymlFiles } from '../test-support/yaml-files.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = path.resolve(root, '../shared/sigma/rules/windows');
 const present = existsSync(corpus);
 if (!present) console.warn(`corpus test skipped: ${corpus} not found`);
-
-function ymlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...ymlFiles(p));
-    else if (/\.ya?ml$/i.test(name)) out.push(p);
-  }
-  return out;
-}
 
 interface Failure {
   file: string;

@@ -6,7 +6,7 @@
  * and asserts the agreement rate. A deterministic sample keeps the runtime reasonable
  * (SIGLAB_DIFF_SAMPLE=1 runs every rule). Skips with a message when the corpus is absent.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,22 +14,13 @@ import { loadRules } from '../../sigma/load.ts';
 import type { SigmaRule } from '../../sigma/model.ts';
 import { compareVerdicts, type VerdictPair } from './differential.ts';
 import { deriveEvents } from './derive-events.ts';
+import { yamlFilesUnder as ymlFiles } from '../../test-support/yaml-files.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const corpus = path.resolve(root, '../shared/sigma/rules/windows');
 const present = existsSync(corpus);
 if (!present) console.warn(`differential corpus test skipped: ${corpus} not found`);
 const STEP = Math.max(1, Number(process.env.SIGLAB_DIFF_SAMPLE ?? 1));
-
-function ymlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...ymlFiles(p));
-    else if (/\.ya?ml$/i.test(name)) out.push(p);
-  }
-  return out;
-}
 
 interface Disagreement {
   file: string;
