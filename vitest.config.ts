@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'app/**/*.test.ts'],
     // Corpus tests walk ~3,800 rules; give them room on 2-core CI machines.
     testTimeout: 120_000,
+    setupFiles: ['src/test-support/fast-check-seed.ts'],
     hookTimeout: 120_000,
   },
 });

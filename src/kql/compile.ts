@@ -130,7 +130,7 @@ function fixedLiteral(v: string | number | boolean, t: KqlType): string | undefi
     return s === 'true' || s === 'false' ? s : undefined;
   }
   if (t === 'int' || t === 'long') return integerLiteral(String(v), t);
-  if (t === 'real' || t === 'decimal') return isRealText(String(v)) ? `${t}(${String(v).trim()})` : undefined;
+  if (t === 'real' || t === 'decimal') return isRealText(String(v)) ? `${t}(${String(v)})` : undefined;
   return undefined;
 }
 
@@ -325,7 +325,9 @@ class Compiler {
       }
       const lit = text !== undefined && isIntegerText(text) ? integerLiteral(text, t) : undefined;
       if (lit === undefined) {
-        this.error('type-mismatch', `'${v.raw}' is not a whole number, but ${col.expr} is a ${t} column: the comparison could never match.`, v.range);
+        this.error('type-mismatch', isIntegerText(text?.trim().replace(/^\+/, '').replace(/^(-?)0+(?=\d)/, '$1') ?? '')
+            ? `'${v.raw}' is a number written differently from how ${col.expr} (a ${t} column) prints it; the matcher compares the text, so it could never match. Write it as ${String(Number(text))}.`
+            : `'${v.raw}' is not a whole number, but ${col.expr} is a ${t} column: the comparison could never match.`, v.range);
         return FALSE;
       }
       return setTest(col.expr, 'in', [lit], true, v.range, 'value');
@@ -336,7 +338,7 @@ class Compiler {
         this.error('type-mismatch', `'${v.raw}' is not a number, but ${col.expr} is a ${t} column.`, v.range);
         return FALSE;
       }
-      return { k: 'atom', text: `${col.expr} == ${t}(${text.trim()})`, nullable: false, range: v.range, node: 'value' };
+      return { k: 'atom', text: `${col.expr} == ${t}(${text})`, nullable: false, range: v.range, node: 'value' };
     }
     if (t === 'bool') {
       const text = plainText()?.toLowerCase();

@@ -43,7 +43,10 @@ describe('patterns', () => {
 
   it('types integer literals and refuses out-of-range ones', () => {
     expect(integerLiteral('8080', 'int')).toBe('8080');
-    expect(integerLiteral('+7', 'int')).toBe('7');
+    // Only canonical text: the matcher compares plain values as text, so '+7' and '007' never equal 7.
+    expect(integerLiteral('+7', 'int')).toBeUndefined();
+    expect(integerLiteral('007', 'int')).toBeUndefined();
+    expect(integerLiteral('-12', 'long')).toBe('-12');
     expect(integerLiteral('2147483648', 'int')).toBeUndefined();
     expect(integerLiteral('2147483648', 'long')).toBe('2147483648');
     expect(integerLiteral('0x10', 'int')).toBeUndefined();

@@ -86,14 +86,18 @@ export function decodeKqlString(literal: string): string {
   return out;
 }
 
-/** True when the text is a KQL integer literal we can write for an int/long column. */
+/**
+ * True when the text is a whole number written the way a number prints (`80`, `-1`; not `080`,
+ * `+80`, ` 80`). The matcher compares plain values as text, so `"080"` never equals port 80;
+ * the query must agree, so only canonical text becomes an int/long literal.
+ */
 export function isIntegerText(text: string): boolean {
-  return /^[+-]?\d+$/.test(text.trim());
+  return /^-?(0|[1-9]\d*)$/.test(text) && text !== '-0';
 }
 
-/** True when the text is a decimal number literal (for real/decimal columns). */
+/** True when the text is a decimal number literal (for real/decimal columns); no trimming, as above. */
 export function isRealText(text: string): boolean {
-  return /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text.trim());
+  return /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text);
 }
 
 const INT32_MIN = -2147483648;
@@ -101,7 +105,7 @@ const INT32_MAX = 2147483647;
 
 /** The KQL literal of an integer for an int or long column; undefined if out of range. */
 export function integerLiteral(text: string, type: 'int' | 'long'): string | undefined {
-  const t = text.trim().replace(/^\+/, '');
+  const t = text;
   if (!isIntegerText(t)) return undefined;
   if (t.length < 10) return String(Number(t));
   const n = BigInt(t);
