@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4179);
+/** Where the app is built; parallel runs on one checkout each pass their own (E2E_DIST=dist-a). */
+const DIST = process.env.E2E_DIST ?? 'dist';
 /** Specs that time the main thread (long tasks, frames) while large or hostile inputs load. */
 const HEAVY = /(large-events|large-rule|evtx-drop|hostile-events|hostile-links)\.spec\.ts$/;
 
@@ -32,7 +34,7 @@ export default defineConfig({
   ],
   webServer: {
     // The built app, exactly what `npm start` serves.
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --bypass-lock`,
+    command: `npx vite build --outDir ${DIST} --emptyOutDir && npx vite preview --outDir ${DIST} --host 127.0.0.1 --port ${PORT} --strictPort --bypass-lock`,
     url: `http://127.0.0.1:${PORT}/`,
     timeout: 180_000,
     reuseExistingServer: false,
