@@ -84,53 +84,46 @@ function otherSources(compiled: CompiledRule, events: readonly LogEvent[], count
 }
 
 /**
+ * The loop both evaluations share: one result per event, counted by verdict, with progress and
+ * cancellation every CHUNK events and the other-log-source note at the end.
+ */
+function evaluateEach<T>(compiled: CompiledRule, events: readonly LogEvent[], options: EvaluateOptions, each: (event: LogEvent) => T, verdictOf: (t: T) => Verdict) {
+  const summary: VerdictSummaryCounts = { match: 0, filtered: 0, nomatch: 0 };
+  const out: T[] = [];
+  const diagnostics = compiled.diagnostics.slice();
+  for (let i = 0; i < events.length; i++) {
+    if (i % CHUNK === 0 && i > 0) {
+      options.onProgress?.(i, events.length);
+      if (options.shouldStop?.()) {
+        diagnostics.push(stopped(i, events.length));
+        break;
+      }
+    }
+    const t = each(events[i]);
+    summary[verdictOf(t)]++;
+    out.push(t);
+  }
+  options.onProgress?.(out.length, events.length);
+  diagnostics.push(...otherSources(compiled, events, out.length));
+  return { out, summary, diagnostics };
+}
+
+/**
  * Verdicts only: no explanation trees, no reasons (the path for large tables; explain rows on
  * demand with `explainEvent`). Pass a `CompiledRule` to reuse its compilation; `options` then
  * only carry `shouldStop`/`onProgress`.
  */
 export function evaluateVerdicts(rule: SigmaRule | CompiledRule, events: readonly LogEvent[], options: EvaluateOptions = {}): VerdictsResult {
   const compiled = asCompiled(rule, options);
-  const summary: VerdictSummaryCounts = { match: 0, filtered: 0, nomatch: 0 };
-  const verdicts: Verdict[] = [];
-  const diagnostics = compiled.diagnostics.slice();
-  for (let i = 0; i < events.length; i++) {
-    if (i % CHUNK === 0 && i > 0) {
-      options.onProgress?.(i, events.length);
-      if (options.shouldStop?.()) {
-        diagnostics.push(stopped(i, events.length));
-        break;
-      }
-    }
-    const v = compiled.verdict(events[i]);
-    verdicts.push(v);
-    summary[v]++;
-  }
-  options.onProgress?.(verdicts.length, events.length);
-  diagnostics.push(...otherSources(compiled, events, verdicts.length));
-  return { verdicts, summary, diagnostics };
+  const { out, summary, diagnostics } = evaluateEach(compiled, events, options, (e) => compiled.verdict(e), (v) => v);
+  return { verdicts: out, summary, diagnostics };
 }
 
 /** Verdict, reasons and explanation tree for every event. */
 export function evaluateEvents(rule: SigmaRule | CompiledRule, events: readonly LogEvent[], options: EvaluateOptions = {}): EvaluationResult {
   const compiled = asCompiled(rule, options);
-  const summary: VerdictSummaryCounts = { match: 0, filtered: 0, nomatch: 0 };
-  const results: EventResult[] = [];
-  const diagnostics = compiled.diagnostics.slice();
-  for (let i = 0; i < events.length; i++) {
-    if (i % CHUNK === 0 && i > 0) {
-      options.onProgress?.(i, events.length);
-      if (options.shouldStop?.()) {
-        diagnostics.push(stopped(i, events.length));
-        break;
-      }
-    }
-    const r = explainEvent(compiled, events[i]);
-    summary[r.verdict]++;
-    results.push(r);
-  }
-  options.onProgress?.(results.length, events.length);
-  diagnostics.push(...otherSources(compiled, events, results.length));
-  return { results, summary, diagnostics };
+  const { out, summary, diagnostics } = evaluateEach(compiled, events, options, (e) => explainEvent(compiled, e), (r) => r.verdict);
+  return { results: out, summary, diagnostics };
 }
 
 /** The full account of one event: the same verdict as `compiled.verdict(event)`, and why. */

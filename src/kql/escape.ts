@@ -66,7 +66,13 @@ export function decodeKqlString(literal: string): string {
     const q = literal[1];
     return literal.slice(2, -1).split(q + q).join(q);
   }
-  const body = literal.slice(1, -1);
+  const d = decodeRegularBody(literal.slice(1, -1));
+  if ('error' in d) throw new Error(`not a KQL string literal: ${d.error}`);
+  return d.value;
+}
+
+/** Decodes the body of a regular (quoted) KQL literal; an error message on a bad escape. */
+export function decodeRegularBody(body: string): { value: string } | { error: string; at: number } {
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const ch = body[i];
@@ -75,15 +81,37 @@ export function decodeKqlString(literal: string): string {
       continue;
     }
     const n = body[++i];
-    if (n === 'n') out += '\n';
-    else if (n === 't') out += '\t';
-    else if (n === 'r') out += '\r';
-    else if (n === 'u') {
-      out += String.fromCharCode(parseInt(body.slice(i + 1, i + 5), 16));
-      i += 4;
-    } else out += n;
+    switch (n) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case '\\': out += '\\'; break;
+      case '"': out += '"'; break;
+      case "'": out += "'"; break;
+      case '0': out += '\0'; break;
+      case 'a': out += '\u0007'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'v': out += '\v'; break;
+      case 'u': {
+        const hex = body.slice(i + 1, i + 5);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) return { error: 'a \\u escape needs four hex digits', at: i - 1 };
+        out += String.fromCharCode(parseInt(hex, 16));
+        i += 4;
+        break;
+      }
+      case 'x': {
+        const hex = body.slice(i + 1, i + 3);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { error: 'a \\x escape needs two hex digits', at: i - 1 };
+        out += String.fromCharCode(parseInt(hex, 16));
+        i += 2;
+        break;
+      }
+      default:
+        return { error: `unknown escape '\\${n ?? ''}' in a string literal (write '\\\\' for a backslash, or use a verbatim @"..." literal)`, at: i - 1 };
+    }
   }
-  return out;
+  return { value: out };
 }
 
 /**

@@ -26,13 +26,11 @@ import {
   type SigmaRule,
 } from './model.ts';
 import {
-  MAX_DESCRIPTION_LENGTH,
   MAX_TITLE_LENGTH,
-  readDate,
+  readDocumentMeta,
   readEnum,
   readString,
   readStringList,
-  readUuid,
   RULE_LEVELS,
   RULE_STATUSES,
   scalarText,
@@ -89,7 +87,6 @@ export function parseTimespan(text: string): { ms: number } | { message: string;
 /** Reads one correlation document. `map` has a `correlation` key. */
 export function readCorrelation(ctx: CorrelationContext, map: YAMLMap, documentIndex: number, docRange: SourceRange, yamlBroken: boolean): SigmaCorrelation {
   const entries = entriesOf(ctx, map);
-  const report = ctx.report;
   const rangeOf = (e: Entry): SourceRange => (e.value ? ctx.range(e.value) : ctx.range(e.keyNode));
   const ranges: Record<string, SourceRange> = Object.create(null);
   for (const [key, entry] of entries) ranges[key] = rangeOf(entry);
@@ -114,20 +111,11 @@ export function readCorrelation(ctx: CorrelationContext, map: YAMLMap, documentI
     ranges,
     range: docRange,
   };
-  const idEntry = entries.get('id');
-  if (idEntry) corr.id = readUuid(ctx, idEntry);
-  const nameEntry = entries.get('name');
-  if (nameEntry) corr.name = readString(ctx, nameEntry, MAX_TITLE_LENGTH, 'name-too-long');
+  readDocumentMeta(ctx, entries, corr);
   const status = entries.get('status');
   if (status) corr.status = readEnum(ctx, status, RULE_STATUSES, 'invalid-status');
   const level = entries.get('level');
   if (level) corr.level = readEnum(ctx, level, RULE_LEVELS, 'invalid-level');
-  const description = entries.get('description');
-  if (description) corr.description = readString(ctx, description, MAX_DESCRIPTION_LENGTH, 'description-too-long');
-  for (const key of ['date', 'modified']) {
-    const e = entries.get(key);
-    if (e) readDate(ctx, e);
-  }
   for (const key of ['references', 'falsepositives']) {
     const e = entries.get(key);
     if (e) readStringList(ctx, e, { duplicateCode: key === 'references' ? 'duplicate-reference' : 'duplicate-falsepositive' });

@@ -19,7 +19,7 @@ import { closestName, parseCondition } from './condition.ts';
 import { readDetection, scalarRangeOf } from './detection.ts';
 import type { CorrelationContext } from './correlation.ts';
 import type { Condition, ConditionNode, SearchIdentifier, SigmaFilter, SigmaRule } from './model.ts';
-import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, readDate, readLogsource, readString, readUuid, scalarText, type Entry } from './rule-fields.ts';
+import { MAX_TITLE_LENGTH, readDocumentMeta, readLogsource, readString, scalarText, type Entry } from './rule-fields.ts';
 
 function entriesOf(ctx: CorrelationContext, map: YAMLMap): Map<string, Entry> {
   const out = new Map<string, Entry>();
@@ -62,16 +62,7 @@ export function readFilter(ctx: CorrelationContext, map: YAMLMap, documentIndex:
     ranges,
     range: docRange,
   };
-  const idEntry = entries.get('id');
-  if (idEntry) filter.id = readUuid(rctx, idEntry);
-  const nameEntry = entries.get('name');
-  if (nameEntry) filter.name = readString(rctx, nameEntry, MAX_TITLE_LENGTH, 'name-too-long');
-  const description = entries.get('description');
-  if (description) filter.description = readString(rctx, description, MAX_DESCRIPTION_LENGTH, 'description-too-long');
-  for (const key of ['date', 'modified']) {
-    const e = entries.get(key);
-    if (e) readDate(rctx, e);
-  }
+  readDocumentMeta(rctx, entries, filter);
   for (const key of ['level', 'status', 'detection']) {
     const e = entries.get(key);
     if (e) report({ code: 'filter-unexpected-key', severity: 'warning', message: `a filter has no '${key}': it only changes the rules it names`, range: ctx.range(e.keyNode) });

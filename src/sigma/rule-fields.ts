@@ -243,3 +243,20 @@ export function readLogsource(ctx: FieldContext, entry: Entry): Logsource {
   }
   return out;
 }
+
+/**
+ * Reads the metadata a correlation and a filter document share with rules (id, name,
+ * description, date, modified), with the same checks, into `into`.
+ */
+export function readDocumentMeta(ctx: FieldContext, entries: ReadonlyMap<string, Entry>, into: { id?: string; name?: string; description?: string }): void {
+  const id = entries.get('id');
+  if (id) into.id = readUuid(ctx, id);
+  const name = entries.get('name');
+  if (name) into.name = readString(ctx, name, MAX_TITLE_LENGTH, 'name-too-long');
+  const description = entries.get('description');
+  if (description) into.description = readString(ctx, description, MAX_DESCRIPTION_LENGTH, 'description-too-long');
+  for (const key of ['date', 'modified']) {
+    const e = entries.get(key);
+    if (e) readDate(ctx, e);
+  }
+}

@@ -4,6 +4,7 @@
  * escape; the `h` prefix of obfuscated literals is accepted and ignored). Comments `//` run to
  * the end of the line. Problems are reported, never thrown.
  */
+import { decodeRegularBody } from '../escape.ts';
 import type { Span } from './ast.ts';
 
 export type Token =
@@ -25,49 +26,6 @@ const NOT_PRIMARY = /^(where|filter|extend|project|by|and|or|union|summarize|let
 
 const isIdStart = (c: string): boolean => /[A-Za-z_$]/.test(c);
 const isIdPart = (c: string): boolean => /[A-Za-z0-9_$]/.test(c);
-
-/** Decodes the body of a regular literal; returns an error message on a bad escape. */
-function decodeRegular(body: string): { value: string } | { error: string; at: number } {
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch !== '\\') {
-      out += ch;
-      continue;
-    }
-    const n = body[++i];
-    switch (n) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case '\\': out += '\\'; break;
-      case '"': out += '"'; break;
-      case "'": out += "'"; break;
-      case '0': out += '\0'; break;
-      case 'a': out += '\u0007'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'v': out += '\v'; break;
-      case 'u': {
-        const hex = body.slice(i + 1, i + 5);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) return { error: 'a \\u escape needs four hex digits', at: i - 1 };
-        out += String.fromCharCode(parseInt(hex, 16));
-        i += 4;
-        break;
-      }
-      case 'x': {
-        const hex = body.slice(i + 1, i + 3);
-        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { error: 'a \\x escape needs two hex digits', at: i - 1 };
-        out += String.fromCharCode(parseInt(hex, 16));
-        i += 2;
-        break;
-      }
-      default:
-        return { error: `unknown escape '\\${n ?? ''}' in a string literal (write '\\\\' for a backslash, or use a verbatim @"..." literal)`, at: i - 1 };
-    }
-  }
-  return { value: out };
-}
 
 export function lex(text: string): { tokens: Token[]; errors: LexError[] } {
   const tokens: Token[] = [];
@@ -136,7 +94,7 @@ export function lex(text: string): { tokens: Token[]; errors: LexError[] } {
       }
       if (verbatim) tokens.push({ k: 'string', value: body, text: text.slice(start, k), span });
       else {
-        const d = decodeRegular(body);
+        const d = decodeRegularBody(body);
         if ('error' in d) {
           errors.push({ message: d.error, span: { start: j + 1 + d.at, end: Math.min(k, j + 3 + d.at) } });
           tokens.push({ k: 'string', value: body, text: text.slice(start, k), span });
