@@ -1,7 +1,8 @@
 /**
  * Deployment exports of the current rule: the Microsoft Sentinel scheduled analytics rule (YAML
- * of the Azure-Sentinel repository), the Defender XDR custom detection (JSON), and the playground
- * as a siglab test file. Download or copy; the export's problems are shown, not hidden.
+ * of the Azure-Sentinel repository), the Defender XDR custom detection (JSON); and the playground's
+ * tests as a siglab test file, a sigma-test rule, a Zircolite test JSON or SigmaHQ regression data
+ * (.zip). Download or copy; the export's problems are shown, not hidden.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../state/store.ts';
@@ -10,7 +11,8 @@ import { exportDefenderDetection } from '../../src/export/defender-detection.ts'
 import type { Diagnostic } from '../../src/diagnostics.ts';
 import { copyText } from '../lib/clipboard.ts';
 import { downloadText, fileStem } from '../lib/download.ts';
-import { buildTestFile, downloadTestFile } from '../lib/test-file.ts';
+import { buildTestFile, copyTestExport, downloadTestExport, downloadTestFile, TEST_EXPORT_LABELS } from '../lib/test-file.ts';
+import type { TestExportFormat } from '../../src/tests/playground-export.ts';
 import './tests.css';
 
 type Kind = 'sentinel' | 'defender';
@@ -120,6 +122,44 @@ export function ExportMenu() {
     </div>
   );
 
+  const testRow = (format: Exclude<TestExportFormat, 'siglab'>, ext: string, sub: string) => (
+    <div className="export-item" role="none">
+      <div className="export-item-text">
+        <span className="export-item-title">{TEST_EXPORT_LABELS[format]}</span>
+        <span className="export-item-sub">{sub}</span>
+      </div>
+      <button
+        role="menuitem"
+        className="btn btn-sm"
+        onClick={() => {
+          setOpen(false);
+          void downloadTestExport(format);
+        }}
+        data-testid={`export-tests-${format}-download`}
+      >
+        ⤓ {ext}
+      </button>
+      {ext === '.zip' ? (
+        // Several files: download only (the gap keeps the column of download buttons aligned).
+        <span className="btn btn-ghost btn-sm" aria-hidden style={{ visibility: 'hidden' }}>
+          Copy
+        </span>
+      ) : (
+        <button
+          role="menuitem"
+          className="btn btn-ghost btn-sm"
+          onClick={() => {
+            setOpen(false);
+            void copyTestExport(format);
+          }}
+          data-testid={`export-tests-${format}-copy`}
+        >
+          Copy
+        </button>
+      )}
+    </div>
+  );
+
   return (
     <div className="export-menu" ref={root} onKeyDown={onKey}>
       <button
@@ -130,7 +170,7 @@ export function ExportMenu() {
           const r = e.currentTarget.getBoundingClientRect();
           setAt({ top: r.bottom + 6, right: Math.max(8, window.innerWidth - r.right) });
           setOpen(!open);
-        }} data-testid="export-menu" title="Export the rule for deployment, or the playground as a test file">
+        }} data-testid="export-menu" title="Export the rule for deployment, or the playground's tests (siglab, sigma-test, Zircolite, SigmaHQ)">
         Export ▾
       </button>
       {open && (
@@ -138,6 +178,9 @@ export function ExportMenu() {
           {row('sentinel', '.yaml', `Scheduled rule, Azure-Sentinel repo format · query for ${sentinelTarget(targetId)}`)}
           {row('defender', '.json', 'Custom detection rule · Timestamp, DeviceId, ReportId, ATT&CK techniques')}
           <div className="export-sep" role="separator" />
+          <div className="export-group" aria-hidden>
+            Tests · rule, marked events, verdicts
+          </div>
           <div className="export-item" role="none">
             <div className="export-item-text">
               <span className="export-item-title">siglab test file</span>
@@ -158,6 +201,9 @@ export function ExportMenu() {
               Copy
             </button>
           </div>
+          {testRow('sigma-test', '.yml', 'The rule with testcases: match / dont-match')}
+          {testRow('zircolite', '.json', 'zircolite --test-rules · true_positive / true_negative, by rule id and title')}
+          {testRow('sigmahq-regression', '.zip', 'rules/ + regression_data/ info.yml and event JSON · needs the rule id')}
         </div>
       )}
     </div>

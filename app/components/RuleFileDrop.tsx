@@ -34,8 +34,10 @@ export function RuleFileDrop() {
   const [over, setOver] = useState(false);
   useEffect(() => {
     let depth = 0;
+    // The Import tests dialog takes its own drops (rule files with testcases among them).
+    const inTestDrop = (e: DragEvent) => e.target instanceof Element && !!e.target.closest('[data-test-drop]');
     const onEnter = (e: DragEvent) => {
-      if (!hasFiles(e)) return;
+      if (!hasFiles(e) || inTestDrop(e)) return;
       depth++;
       // File names are hidden until the drop; say what each kind of file does.
       setOver(true);
@@ -50,6 +52,7 @@ export function RuleFileDrop() {
     const onDrop = (e: DragEvent) => {
       depth = 0;
       setOver(false);
+      if (inTestDrop(e)) return;
       const files = Array.from(e.dataTransfer?.files ?? []);
       const rule = files.find((f) => RULE_FILE.test(f.name));
       if (rule) {

@@ -1,10 +1,12 @@
 /**
  * The events header's test summary: "12/12 pass" (or "11/12 pass · 1 failing"), a "failing only"
- * filter and the next failing event. (The test file download is in the Export menu.)
+ * filter, the next failing event, and "Import tests…" (shown with no events too: an import brings
+ * them). (The test exports are in the Export menu.)
  */
 import { useMemo } from 'react';
 import { useStore } from '../state/store.ts';
 import { summarize, useExpectations } from '../lib/expectations.ts';
+import { TestImport } from './TestImport.tsx';
 import './tests.css';
 
 export function TestSummary() {
@@ -13,12 +15,18 @@ export function TestSummary() {
   const failingOnly = useExpectations((s) => s.failingOnly);
   const setFailingOnly = useExpectations((s) => s.setFailingOnly);
   const summary = useMemo(() => summarize(results, byIndex), [results, byIndex]);
+  const hasEvents = useStore((s) => (s.load?.count ?? 0) > 0);
   const count = Object.keys(byIndex).length;
   if (!count) {
     return (
-      <span className="tests-hint" title="Mark events with the verdict they should get (the Test column, or m / n / f on a selected row); every mark is checked live as the rule changes">
-        No tests yet
-      </span>
+      <div className="tests-summary" role="group" aria-label="Tests">
+        {hasEvents && (
+          <span className="tests-hint" title="Mark events with the verdict they should get (the Test column, or m / n / f on a selected row); every mark is checked live as the rule changes">
+            No tests yet
+          </span>
+        )}
+        <TestImport />
+      </div>
     );
   }
   const ok = summary.failed === 0 && summary.total > 0;
@@ -49,6 +57,7 @@ export function TestSummary() {
       >
         Failing only
       </button>
+      <TestImport compact />
     </div>
   );
 }

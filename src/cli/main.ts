@@ -14,7 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   match: { summary: 'evaluate events: siglab match RULE EVENTS [--json] [--placeholders FILE]', load: async () => (await import('./match.ts')).matchCommand },
   convert: { summary: 'compile to KQL: siglab convert FILE|DIR... --target ID [--json] [--mapping FILE] [--no-validate]', load: async () => (await import('./convert.ts')).convertCommand },
   run: { summary: 'run KQL over target rows: siglab run RULE|QUERY.kql ROWS --target ID [--json] [--table NAME] [--sigma-events]', load: async () => (await import('./run.ts')).runCommand },
-  test: { summary: 'run rule tests: siglab test PATH... [--json] [--junit FILE]', load: async () => (await import('./test.ts')).testCommand },
+  test: { summary: 'run or convert rule tests: siglab test PATH... [--json] [--junit FILE] [--rules DIR] [--export FORMAT --out DIR]', load: async () => (await import('./test.ts')).testCommand },
 };
 
 export function usage(): string {

@@ -1,44 +1,70 @@
 /**
- * `siglab test PATH... [--json] [--junit FILE]`: runs rule tests.
+ * `siglab test PATH... [--json] [--junit FILE] [--rules DIR]`: runs rule tests.
+ * `siglab test PATH... --export FORMAT --out DIR [--json] [--rules DIR]`: converts them instead.
  *
  * PATH is a test file or a folder: a folder runs the test files directly in it, and `DIR/...`
  * (as in `go test ./...`) also those in its subfolders, so `tests/` can keep a deliberately
  * failing `tests/negative/` beside passing tests. Test files are siglab's own format (see
- * README, "Rule tests"), SigmaHQ regression `info.yml` files, and Sigma rules carrying
- * sigma-test `testcases`; in a folder, other YAML files (rules, events) are skipped. Output:
- * PASS/FAIL per file, each failing event with its explanation tree (✓/✗), and the summary line
- * `N passed, M failed`. `--json` prints one JSON document instead; `--junit FILE` also writes
- * JUnit XML. Exit 0 all passed, 1 any failure (or a test that could not run), 2 usage error.
+ * README, "Rule tests"), SigmaHQ regression `info.yml` files, Sigma rules carrying sigma-test
+ * `testcases`, and Zircolite `--test-rules` JSON files given by name (each entry's rule found by
+ * id or title under `--rules DIR`, default the JSON's folder); in a folder, other YAML files
+ * (rules, events) are skipped. Output: PASS/FAIL per file, each failing event with its
+ * explanation tree (✓/✗), and the summary line `N passed, M failed`. `--json` prints one JSON
+ * document instead; `--junit FILE` also writes JUnit XML. Exit 0 all passed, 1 any failure (or
+ * a test that could not run), 2 usage error. With `--export` (test-export.ts): exit 0 written,
+ * 1 an input could not be read or converted, 2 usage error.
  */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 import { loadKustoLanguageService } from '../kql/validate.ts';
-import { loadTestSource, isTestSource, testSourceKind, type TestSource } from '../tests/load-test-source.ts';
-import { importSigmaRegression } from '../tests/formats/sigmahq-regression.ts';
+import { isTestSource } from '../tests/load-test-source.ts';
 import { toJUnitXml, type JUnitSuite } from '../tests/junit.ts';
+import { TEST_EXPORT_FORMATS, type TestExportFormat } from '../tests/playground-export.ts';
 import { renderExplanation } from '../tests/render-explanation.ts';
-import { runTestFile, type TestFileResult, type TestHost, type TestOutcome } from '../tests/run.ts';
+import { runTestFile, type TestFileResult, type TestOutcome } from '../tests/run.ts';
 import type { CommandIO } from './main.ts';
-import { decodeText, readEventsFromFile } from './read-events-file.ts';
+import { decodeText } from './read-events-file.ts';
+import { exportTests } from './test-export.ts';
+import { hostFor, isZircoliteName, loadSource, walk, type LoadedFormat, type LoadedSource } from './test-sources.ts';
 
-const USAGE = 'usage: siglab test FILE|DIR|DIR/...  [--json] [--junit FILE]\n  DIR runs the test files in DIR; DIR/... also those in its subfolders\n';
+const USAGE = `usage: siglab test FILE|DIR|DIR/...  [--json] [--junit FILE] [--rules DIR]
+       siglab test FILE|DIR|DIR/...  --export FORMAT --out DIR [--json] [--rules DIR]
+  FILE            a siglab test file, a Sigma rule with sigma-test 'testcases', a SigmaHQ
+                  regression info.yml, or a Zircolite --test-rules .json
+  DIR             runs the test files in DIR; DIR/... also those in its subfolders
+  --rules DIR     where the rules of a Zircolite JSON are (by id, else title); repeatable;
+                  default: the JSON's folder and its subfolders
+  --json          one JSON document on stdout
+  --junit FILE    also write JUnit XML
+  --export FORMAT convert the tests instead of running them: ${TEST_EXPORT_FORMATS.join(' | ')}
+  --out DIR       where --export writes (sigmahq-regression: a checkout with rules/ and regression_data/)
+`;
 
 interface Args {
   paths: string[];
   json: boolean;
   junit?: string;
+  rules: string[];
+  export?: TestExportFormat;
+  out?: string;
 }
 
 function parseArgs(args: string[]): Args | string {
-  const out: Args = { paths: [], json: false };
+  const out: Args = { paths: [], json: false, rules: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
+    const valueOf = (name: string): string | undefined => (a.startsWith(`${name}=`) ? a.slice(name.length + 1) : a === name ? args[++i] : undefined);
+    const opt = ['--junit', '--rules', '--export', '--out'].find((n) => a === n || a.startsWith(`${n}=`));
     if (a === '--json') out.json = true;
-    else if (a === '--junit' || a.startsWith('--junit=')) {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
-      if (!v) return "option '--junit' needs a file";
-      out.junit = v;
+    else if (opt) {
+      const v = valueOf(opt);
+      if (!v) return `option '${opt}' needs ${opt === '--export' ? 'a format' : opt === '--junit' ? 'a file' : 'a folder'}`;
+      if (opt === '--junit') out.junit = v;
+      else if (opt === '--rules') out.rules.push(v);
+      else if (opt === '--out') out.out = v;
+      else if ((TEST_EXPORT_FORMATS as readonly string[]).includes(v)) out.export = v as TestExportFormat;
+      else return `unknown export format '${v}' (known: ${TEST_EXPORT_FORMATS.join(', ')})`;
     } else if (a === '--') {
       out.paths.push(...args.slice(i + 1));
       break;
@@ -46,93 +72,15 @@ function parseArgs(args: string[]): Args | string {
     else out.paths.push(a);
   }
   if (out.paths.length === 0) return 'no test file or folder given';
+  if (out.export && !out.out) return "'--export' needs '--out DIR'";
+  if (out.out && !out.export) return "'--out' goes with '--export FORMAT'";
+  if (out.export && out.junit) return "'--junit' reports a run; with '--export' nothing runs";
   return out;
-}
-
-async function walk(dir: string, out: string[], recursive: boolean): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (recursive) await walk(p, out, true);
-    }
-    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(p);
-  }
-}
-
-/** Files a test names are relative to the test file. */
-function hostFor(testFile: string): TestHost {
-  const dir = path.dirname(testFile);
-  const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(dir, p));
-  return {
-    async readText(p) {
-      try {
-        return { text: decodeText(new Uint8Array(await readFile(resolve(p)))) };
-      } catch (e) {
-        return { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e) };
-      }
-    },
-    async readEvents(p) {
-      const file = resolve(p);
-      // SigmaHQ keeps an evtx-JSON twin (<id>.json) beside each <id>.evtx; use it when the .evtx is absent.
-      if (/\.evtx$/i.test(file)) {
-        const twin = file.replace(/\.evtx$/i, '.json');
-        const [evtx, json] = await Promise.all([stat(file).then(() => true, () => false), stat(twin).then(() => true, () => false)]);
-        if (!evtx && json) return readEventsFromFile(twin);
-      }
-      return readEventsFromFile(file);
-    },
-  };
-}
-
-/** rules*\/ folders of a SigmaHQ checkout, indexed by rule id (built once per checkout). */
-const ruleIndexes = new Map<string, Promise<Map<string, string>>>();
-
-async function indexRules(root: string): Promise<Map<string, string>> {
-  const index = new Map<string, string>();
-  let dirs: string[] = [];
-  try {
-    dirs = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && /^rules/.test(d.name)).map((d) => path.join(root, d.name));
-  } catch {
-    return index;
-  }
-  for (const dir of dirs) {
-    const files: string[] = [];
-    await walk(dir, files, true);
-    for (const f of files) {
-      const m = /^id:\s*['"]?([0-9a-fA-F-]{36})/m.exec(await readFile(f, 'utf8').catch(() => ''));
-      if (m) index.set(m[1].toLowerCase(), f);
-    }
-  }
-  return index;
-}
-
-/**
- * A SigmaHQ info.yml: its paths are relative to the checkout root (the folder holding
- * `regression_data/`), and its rule is the one in `rules*\/` with the id in rule_metadata.
- */
-async function loadRegression(text: string, file: string): Promise<TestSource> {
-  const infoDir = path.dirname(path.resolve(file));
-  const parts = infoDir.split(path.sep);
-  const at = parts.lastIndexOf('regression_data');
-  const root = at > 0 ? parts.slice(0, at).join(path.sep) || path.sep : undefined;
-  const toTestPath = (p: string): string => (root ? path.relative(infoDir, path.join(root, p)) : p);
-  const probe = importSigmaRegression(text, { kind: 'file', path: '' }, { toTestPath });
-  const id = probe.ruleIds[0]?.toLowerCase();
-  if (!root || !id) {
-    return { kind: 'sigmahq-regression', diagnostics: [...probe.diagnostics, { code: 'regression-rule-not-found', severity: 'error', message: !root ? 'this info.yml is not inside a regression_data/ folder, so its rule and event paths cannot be resolved' : 'rule_metadata names no rule id' }] };
-  }
-  if (!ruleIndexes.has(root)) ruleIndexes.set(root, indexRules(root));
-  const rulePath = (await ruleIndexes.get(root)!).get(id);
-  if (!rulePath) return { kind: 'sigmahq-regression', diagnostics: [...probe.diagnostics, { code: 'regression-rule-not-found', severity: 'error', message: `no rule with id ${id} in ${root}${path.sep}rules*` }] };
-  const r = importSigmaRegression(text, { kind: 'file', path: path.relative(infoDir, rulePath) }, { toTestPath });
-  return { kind: 'sigmahq-regression', ...(r.file ? { file: r.file } : {}), diagnostics: r.diagnostics };
 }
 
 interface FileRun {
   file: string;
-  format?: TestSource['kind'];
+  format?: LoadedFormat;
   result?: TestFileResult;
   /** Errors that kept the file from running. */
   errors: Diagnostic[];
@@ -202,8 +150,9 @@ export async function testCommand(args: string[], io: CommandIO): Promise<number
     } else candidates.push({ file: p, named: true });
   }
 
+  // Read and load every test source (a Zircolite JSON holds the tests of several rules).
   const runs: FileRun[] = [];
-  let languageServiceTried = false;
+  const sources: LoadedSource[] = [];
   for (const { file, named } of candidates) {
     let text: string;
     try {
@@ -214,22 +163,35 @@ export async function testCommand(args: string[], io: CommandIO): Promise<number
       continue;
     }
     if (!named && !isTestSource(text, file)) continue;
-    const source = testSourceKind(text) === 'sigmahq-regression' ? await loadRegression(text, file) : loadTestSource(text);
+    sources.push(await loadSource(text, file, parsed.rules));
+  }
+
+  if (parsed.export) return exportCommand(parsed, sources, runs, io);
+
+  let languageServiceTried = false;
+  for (const source of sources) {
+    const { file } = source;
     const errors = source.diagnostics.filter((d) => d.severity === 'error');
-    if (!source.file || errors.length) {
-      runs.push({ file, format: source.kind, errors: errors.length ? errors : [{ code: 'test-not-a-test', severity: 'error', message: 'not a test file' }], diagnostics: source.diagnostics });
+    // A Zircolite JSON runs the entries whose rule was found; the others are one error entry.
+    if (!source.tests.length || (errors.length && source.format !== 'zircolite')) {
+      runs.push({ file, format: source.format, errors: errors.length ? errors : [{ code: 'test-not-a-test', severity: 'error', message: 'not a test file' }], diagnostics: source.diagnostics });
       continue;
     }
-    if (source.file.targets?.length && !languageServiceTried) {
-      languageServiceTried = true;
-      try {
-        await loadKustoLanguageService();
-      } catch (e) {
-        io.stderr(`siglab test: warning: the Kusto language service did not load (${e instanceof Error ? e.message : String(e)}); target queries are not checked by it\n`);
+    for (const [i, test] of source.tests.entries()) {
+      if (test.targets?.length && !languageServiceTried) {
+        languageServiceTried = true;
+        try {
+          await loadKustoLanguageService();
+        } catch (e) {
+          io.stderr(`siglab test: warning: the Kusto language service did not load (${e instanceof Error ? e.message : String(e)}); target queries are not checked by it\n`);
+        }
       }
+      const result = await runTestFile(test, hostFor(file));
+      // Diagnostics about the whole file go with its first test (a Zircolite file's errors: an entry of their own).
+      const own = i > 0 ? [] : source.format === 'zircolite' ? source.diagnostics.filter((d) => d.severity !== 'error') : source.diagnostics;
+      runs.push({ file, format: source.format, result, errors: [], diagnostics: [...own, ...result.diagnostics] });
     }
-    const result = await runTestFile(source.file, hostFor(file));
-    runs.push({ file, format: source.kind, result, errors: [], diagnostics: [...source.diagnostics, ...result.diagnostics] });
+    if (source.format === 'zircolite' && errors.length) runs.push({ file, format: source.format, errors, diagnostics: errors });
   }
 
   if (runs.length === 0) {
@@ -272,7 +234,8 @@ export async function testCommand(args: string[], io: CommandIO): Promise<number
         continue;
       }
       const res = r.result;
-      const title = res.name ?? res.rule?.title;
+      // A Zircolite entry is named by its rule's id or title: show the rule's title.
+      const title = r.format === 'zircolite' ? (res.rule?.title ?? res.name) : (res.name ?? res.rule?.title);
       io.stdout(`${res.failed ? 'FAIL' : 'PASS'} ${r.file}${title ? ` — ${title}` : ''} (${res.passed} passed${res.failed ? `, ${res.failed} failed` : ''})\n`);
       for (const o of res.outcomes) if (!o.passed) io.stdout(failureText(o).join('\n') + '\n');
     }
@@ -289,4 +252,49 @@ export async function testCommand(args: string[], io: CommandIO): Promise<number
     }
   }
   return failed > 0 ? 1 : 0;
+}
+
+async function exportCommand(parsed: Args, sources: LoadedSource[], unreadable: FileRun[], io: CommandIO): Promise<number> {
+  const format = parsed.export!;
+  const outDir = parsed.out!;
+  if (sources.length === 0 && unreadable.length === 0) {
+    io.stderr(`siglab test: no test files found in ${parsed.paths.join(', ')}\n`);
+    return 1;
+  }
+  const problems: Array<{ file: string; diagnostic: Diagnostic }> = unreadable.flatMap((r) => r.errors.map((diagnostic) => ({ file: r.file, diagnostic })));
+  // Tests that did not load are reported, not converted; the rest are.
+  const usable: LoadedSource[] = [];
+  for (const s of sources) {
+    const errors = s.diagnostics.filter((d) => d.severity === 'error');
+    problems.push(...s.diagnostics.map((diagnostic) => ({ file: s.file, diagnostic })));
+    if (!s.tests.length && !errors.length) problems.push({ file: s.file, diagnostic: { code: 'test-not-a-test', severity: 'error', message: 'not a test file' } });
+    if (s.tests.length && (!errors.length || s.format === 'zircolite')) usable.push(s);
+  }
+  let report;
+  try {
+    report = await exportTests(usable, format, outDir);
+  } catch (e) {
+    io.stderr(`siglab test: cannot write to ${outDir}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  problems.push(...report.diagnostics);
+  // Paths as the user gave them: relative when --out was, absolute when it was.
+  const shown = (p: string): string => (path.isAbsolute(outDir) ? path.resolve(p) : path.relative(process.cwd(), p) || p);
+  const errors = problems.filter((p) => p.diagnostic.severity === 'error').length;
+  if (parsed.json) {
+    io.stdout(
+      JSON.stringify({
+        export: format,
+        out: outDir,
+        written: report.written.map((w) => ({ file: shown(w.file), from: shown(w.from), how: w.how })),
+        diagnostics: problems.map((p) => ({ file: p.file, ...p.diagnostic })),
+        summary: { written: report.written.length, errors },
+      }) + '\n',
+    );
+  } else {
+    for (const p of problems) io.stderr(formatDiagnostic(p.file, p.diagnostic) + '\n');
+    for (const w of report.written) io.stdout(`${w.how === 'copy' ? 'copied' : 'wrote'} ${shown(w.file)}\n`);
+    io.stdout(`\n${report.written.length} file${report.written.length === 1 ? '' : 's'} written (${format}), ${errors} error${errors === 1 ? '' : 's'}\n`);
+  }
+  return errors ? 1 : 0;
 }

@@ -20,3 +20,9 @@ export { importSigmaTestcases, exportSigmaTestcases, hasSigmaTestcases } from '.
 export { playgroundTestFile, playgroundTestFileText } from './playground.ts';
 export type { PlaygroundTestOptions } from './playground.ts';
 export { loadTestSource, testSourceKind, isTestSource } from './load-test-source.ts';
+export { sigmaRegressionPackage } from './formats/sigmahq-package.ts';
+export type { PackageFile, RegressionPackage } from './formats/sigmahq-package.ts';
+export { importPlaygroundTests, IMPORTED_FORMAT_LABELS } from './playground-import.ts';
+export type { EditorRule, ImportedFormat, PickedFile, PlaygroundImport, PlaygroundImportResult } from './playground-import.ts';
+export { playgroundExport, TEST_EXPORT_FORMATS } from './playground-export.ts';
+export type { PlaygroundExport, PlaygroundExportInput, TestExportFormat } from './playground-export.ts';

@@ -229,3 +229,27 @@ cases:
     );
   });
 });
+
+describe('sigma-test export of count cases', () => {
+  const rule = 'title: T\nlogsource: {product: x}\ndetection:\n  s: {a: 1}\n  condition: s\n';
+  const events = (...xs: number[]) => ({ kind: 'inline' as const, events: xs.map((a) => ({ a })) });
+
+  it('writes counts that say the same of every event, and leaves out those that do not', () => {
+    const file: TestFile = {
+      rule: { kind: 'inline', text: rule, lineOffset: 0, columnOffset: 0 },
+      cases: [
+        { name: 'all', events: events(1, 1), matchCount: 2 },
+        { name: 'none', events: events(2), matchCount: 0 },
+        { name: 'some', events: events(1, 2), matchCount: 1 },
+        { name: 'tp', events: events(1, 3), minMatches: 1 },
+      ],
+    };
+    const out = exportSigmaTestcases(rule, file);
+    expect(parse(out.text).testcases).toEqual({ match: [{ a: 1 }, { a: 1 }, { a: 1 }, { a: 3 }], 'dont-match': [{ a: 2 }] });
+    expect(out.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ['sigma-test-count', 'warning'],
+      ['sigma-test-min-matches', 'info'],
+    ]);
+    expect(out.diagnostics[0].message).toBe('case some: expects 1 matching events out of 2 without saying which, and sigma-test marks each event; left out');
+  });
+});

@@ -106,11 +106,20 @@ export function exportSigmaTestcases(ruleText: string, file: TestFile): { text: 
       diagnostics.push({ code: 'sigma-test-file-events', severity: 'warning', message: `case ${tc.name ?? ''}: events from a file cannot go into testcases; left out` });
       continue;
     }
-    if (tc.expect === undefined) {
-      diagnostics.push({ code: 'sigma-test-count', severity: 'warning', message: `case ${tc.name ?? ''}: sigma-test has no match counts; left out` });
+    const n = tc.events.events.length;
+    let list: Expectation[];
+    if (tc.expect !== undefined) list = Array.isArray(tc.expect) ? tc.expect : tc.events.events.map(() => tc.expect as Expectation);
+    // Counts that say the same of every event: all match (SigmaHQ's match_count over a file of
+    // N events), none matches (match_count 0), or at least one must (Zircolite's true_positive,
+    // whose events are written to match each: a note says sigma-test is stricter there).
+    else if (tc.matchCount === n || tc.matchCount === 0) list = tc.events.events.map(() => ({ verdict: tc.matchCount ? 'match' : 'no-alert' }));
+    else if (tc.matchCount === undefined && tc.minMatches !== undefined && tc.minMatches > 0) {
+      if (n > tc.minMatches) diagnostics.push({ code: 'sigma-test-min-matches', severity: 'info', message: `case ${tc.name ?? ''}: at least ${tc.minMatches} of its ${n} events must match; sigma-test checks each, so all are written under match` });
+      list = tc.events.events.map(() => ({ verdict: 'match' }));
+    } else {
+      diagnostics.push({ code: 'sigma-test-count', severity: 'warning', message: `case ${tc.name ?? ''}: expects ${tc.matchCount ?? tc.minMatches ?? 'a count of'} matching events out of ${n} without saying which, and sigma-test marks each event; left out` });
       continue;
     }
-    const list = Array.isArray(tc.expect) ? tc.expect : tc.events.events.map(() => tc.expect as Expectation);
     tc.events.events.forEach((ev, i) => (list[i]?.verdict === 'match' ? match : dontMatch).push(ev));
   }
   const block: Record<string, unknown> = {};

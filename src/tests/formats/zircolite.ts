@@ -35,7 +35,11 @@ export function isZircoliteTests(text: string): boolean {
  * `findRule` maps an entry to its rule (by id or title, e.g. from a rules folder); entries it
  * cannot map are reported and left out.
  */
-export function importZircoliteTests(jsonText: string, findRule: (entry: { id?: string; title?: string }) => RuleSource | undefined): ZircoliteImport {
+export function importZircoliteTests(
+  jsonText: string,
+  findRule: (entry: { id?: string; title?: string }) => RuleSource | undefined,
+  options: { /** Where rules were looked for, for the message when one is missing (`in rules/`). */ searched?: string } = {},
+): ZircoliteImport {
   const diagnostics: Diagnostic[] = [];
   let data: unknown;
   try {
@@ -74,7 +78,8 @@ export function importZircoliteTests(jsonText: string, findRule: (entry: { id?: 
     }
     const rule = findRule({ ...(id ? { id } : {}), ...(title ? { title } : {}) });
     if (!rule) {
-      diagnostics.push({ code: 'zircolite-rule-not-found', severity: 'error', message: `${label}: no rule with this ${id ? 'id' : 'title'}` });
+      const wanted = [id ? `id '${id}'` : '', title ? `title '${title}'` : ''].filter(Boolean).join(' or ');
+      diagnostics.push({ code: 'zircolite-rule-not-found', severity: 'error', message: `entry ${i + 1} (${label}): no rule with ${wanted}${options.searched ? ` in ${options.searched}` : ''}` });
       return;
     }
     const cases: TestCase[] = [];
