@@ -34,7 +34,7 @@ export default defineConfig({
   ],
   webServer: {
     // The built app, exactly what `npm start` serves.
-    command: `npx vite build --outDir ${DIST} --emptyOutDir && npx vite preview --outDir ${DIST} --host 127.0.0.1 --port ${PORT} --strictPort --bypass-lock`,
+    command: `npx vite build --outDir ${DIST} --emptyOutDir --bypass-lock && npx vite preview --outDir ${DIST} --host 127.0.0.1 --port ${PORT} --strictPort --bypass-lock`,
     url: `http://127.0.0.1:${PORT}/`,
     timeout: 180_000,
     reuseExistingServer: false,
