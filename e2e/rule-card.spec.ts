@@ -4,7 +4,7 @@
  * positives, references, related rules; the Sentinel analytics rule and the Defender custom
  * detection, downloaded and copied.
  */
-import fs from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { openApp, typeRule } from './helpers.ts';
 
@@ -129,4 +129,58 @@ test('the Sentinel analytics rule and the Defender custom detection download and
   await expect(page.getByTestId('export-sentinel-copy')).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('menu', { name: 'Export' })).toHaveCount(0);
+});
+
+const fixture = (name: string) => readFileSync(new URL(`../src/sigma/fixtures/correlation/${name}`, import.meta.url), 'utf8');
+
+test('a correlation file is presented as its correlation, with the rules it correlates', async ({ page }) => {
+  await openApp(page);
+  await typeRule(page, fixture('failed_logins_followed_by_success.yml'));
+  // The panel header names the correlation, not its first base rule.
+  const headline = page.getByTestId('rule-headline');
+  await expect(headline).toHaveText('Correlation - Multiple Failed Logins Followed by Successful Login');
+  await expect(headline).toHaveAttribute('data-kind', 'correlation');
+  await expect(page.locator('.rule-card-sub')).toContainText('correlation · temporal_ordered');
+
+  await page.getByTestId('rule-card-toggle').click();
+  const card = page.getByTestId('rule-card');
+  await expect(page.getByTestId('rule-card-title')).toHaveText('Correlation - Multiple Failed Logins Followed by Successful Login');
+  await expect(card).toContainText('high');
+  const [outer, inner] = await page.getByTestId('rule-card-correlation').all();
+  await expect(outer.getByTestId('rule-card-fires')).toHaveText("Fires when 'Multiple failed logons' then 'Successful login' occur in this order with the same User within 10 minutes.");
+  await expect(outer).toContainText('Temporal proximity, ordered');
+  await expect(outer).toContainText('10 minutes (10m)');
+  const rules = outer.getByTestId('rule-card-correlated-rules').locator('li');
+  await expect(rules).toHaveCount(2);
+  await expect(rules.nth(0)).toContainText('Multiple failed logons');
+  await expect(rules.nth(0)).toContainText('correlation · event_count');
+  await expect(rules.nth(1)).toContainText('Successful login');
+  await expect(rules.nth(1)).toContainText('windows / security');
+  // The chained event_count correlation, with its threshold and its base rule.
+  await expect(inner).toContainText('Multiple failed logons');
+  await expect(inner).toContainText('count >= 10');
+  await expect(inner.getByTestId('rule-card-correlated-rules')).toContainText('Single failed login');
+  // Its data sources are those of the rules it correlates (the Security log).
+  await expect(page.getByTestId('rule-card-sources')).toContainText('SecurityEvent');
+  await expect(page.getByTestId('rule-card-fps')).toContainText('Unlikely');
+
+  // Live: retitling the correlation changes the card.
+  await typeRule(page, fixture('failed_logins_followed_by_success.yml').replace('title: Correlation - Multiple Failed Logins Followed by Successful Login', 'title: Brute force then logon'));
+  await expect(page.getByTestId('rule-card-title')).toHaveText('Brute force then logon');
+  await expect(headline).toHaveText('Brute force then logon');
+});
+
+test('meta filters: what each excludes and for which rules', async ({ page }) => {
+  await openApp(page);
+  await typeRule(page, fixture('filters.yml'));
+  await expect(page.getByTestId('rule-headline')).toHaveText('Data Compressed - rar.exe');
+  await page.getByTestId('rule-card-toggle').click();
+  const filters = page.getByTestId('rule-card-filter');
+  await expect(filters).toHaveCount(2);
+  await expect(filters.nth(0)).toContainText('Filter Administrator account');
+  await expect(filters.nth(0)).toContainText("selection: User|startswith: 'adm_'");
+  await expect(filters.nth(0).locator('li', { hasText: 'Data Compressed - rar.exe' })).toContainText('applied');
+  await expect(filters.nth(0).locator('li', { hasText: 'Login on jump host' })).toContainText('applied');
+  // The DNS filter names the same rules, but its logsource cannot cover process creation.
+  await expect(filters.nth(1).locator('li', { hasText: 'Data Compressed - rar.exe' })).toContainText('not applied: other logsource');
 });

@@ -7,7 +7,7 @@
 import { attackFromTags, type AttackTactic, type AttackTechnique } from './attack/attack.ts';
 import { connectorsForTable, type RequiredDataConnector } from './export/connectors.ts';
 import { findLogsource } from './kql/compile.ts';
-import type { SigmaRule } from './sigma/model.ts';
+import type { Logsource, RelatedRule, SigmaRule } from './sigma/model.ts';
 import { TARGETS } from './targets/index.ts';
 import type { FixedPredicate } from './targets/types.ts';
 
@@ -79,7 +79,29 @@ function httpUrl(s: string): string | undefined {
   }
 }
 
+/** What a card is made of: a rule's metadata (or a correlation's or filter's), and the logsource it reads. */
+export interface CardSource {
+  title: string;
+  id?: string;
+  level?: string;
+  status?: string;
+  description?: string;
+  author?: string;
+  date?: string;
+  modified?: string;
+  license?: string;
+  tags: readonly string[];
+  falsepositives: readonly string[];
+  references: readonly string[];
+  related: readonly RelatedRule[];
+  logsource: Logsource;
+}
+
 export function ruleCard(rule: SigmaRule, options: { targets?: readonly string[] } = {}): RuleCard {
+  return cardOf(rule, options);
+}
+
+export function cardOf(rule: CardSource, options: { targets?: readonly string[] } = {}): RuleCard {
   const attack = attackFromTags(rule.tags);
   const tactics: RuleCard['tactics'] = [];
   const techniques: RuleCard['techniques'] = [];

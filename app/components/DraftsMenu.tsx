@@ -21,12 +21,21 @@ export function DraftsMenu() {
   const drafts = useDrafts((s) => s.drafts);
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (!open) return;
     refreshDrafts();
+    // A popover of status and actions (not a menu of items): focus moves into it, Tab walks it,
+    // Escape closes it and gives focus back to the button.
+    requestAnimationFrame(() => (panel.current?.querySelector<HTMLElement>('button') ?? panel.current)?.focus());
     const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)) setOpen(false);
+      if (e instanceof KeyboardEvent) {
+        if (e.key !== 'Escape') return;
+        setOpen(false);
+        if (ref.current?.contains(document.activeElement)) button.current?.focus();
+      } else if (!ref.current?.contains(e.target as Node)) setOpen(false);
     };
     document.addEventListener('mousedown', close);
     document.addEventListener('keydown', close);
@@ -49,8 +58,9 @@ export function DraftsMenu() {
       <button
         className="btn drafts-btn"
         data-testid="drafts-button"
+        ref={button}
         aria-expanded={open}
-        aria-haspopup="menu"
+        aria-haspopup="dialog"
         title={statusText}
         onClick={() => setOpen(!open)}
       >
@@ -58,7 +68,7 @@ export function DraftsMenu() {
         {status.state === 'failed' ? 'Not saved' : 'Drafts'}
       </button>
       {open && (
-        <div className="drafts-menu" role="menu" data-testid="drafts-menu">
+        <div className="drafts-menu" role="dialog" aria-label="Drafts" tabIndex={-1} ref={panel} data-testid="drafts-menu">
           <div className={`drafts-status is-${status.state}`} data-testid="autosave-status" role="status">
             {statusText}
           </div>
@@ -83,7 +93,7 @@ export function DraftsMenu() {
                       <>
                         <button
                           className="btn btn-sm"
-                          role="menuitem"
+                          aria-label={`Open the draft ${d.title}`}
                           data-testid="draft-open"
                           onClick={() => {
                             setOpen(false);

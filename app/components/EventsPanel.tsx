@@ -200,7 +200,7 @@ export function EventsPanel() {
           {filterBtn('nomatch', 'No match', counts?.nomatch)}
         </div>
         <span className="spacer" />
-        <div className="tabs" role="tablist">
+        <div className="tabs" role="tablist" aria-label="Events view">
           <button role="tab" aria-selected={tab === 'table'} className={`tab${tab === 'table' ? ' is-active' : ''}`} onClick={() => setTab('table')}>
             Verdicts
           </button>

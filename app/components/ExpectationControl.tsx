@@ -30,7 +30,8 @@ function shortLabel(e: Expectation): string {
   }
 }
 
-export function ExpectationControl({ index, results }: { index: number; results: ResultsSnapshot }) {
+/** `tabIndex`: the events table keeps one tab stop per table, so only the focused row's control takes Tab. */
+export function ExpectationControl({ index, results, tabIndex }: { index: number; results: ResultsSnapshot; tabIndex?: number }) {
   const e = useExpectations((s) => s.byIndex[index]);
   const set = useExpectations((s) => s.setExpectation);
   const check = e ? checkRow(results, index, e) : undefined;
@@ -51,6 +52,7 @@ export function ExpectationControl({ index, results }: { index: number; results:
       <select
         className="expect-select"
         data-testid="expect-select"
+        tabIndex={tabIndex}
         aria-label={`Event ${index + 1}: expected verdict${e ? ` (${check?.passed ? 'passes' : check ? 'fails' : 'not evaluated'})` : ''}`}
         value={token}
         onKeyDown={(ev) => ev.stopPropagation()}

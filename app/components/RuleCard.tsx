@@ -1,13 +1,19 @@
-/** The rule's identity above the editor: title, level, status, logsource, and DRL attribution for examples. */
+/**
+ * The rule's identity above the editor: title, level, logsource (or, for a correlation file, the
+ * correlation and its type), and DRL attribution for examples; the button opens the full card.
+ */
 import { useEffect, useState } from 'react';
 import { useStore } from '../state/store.ts';
 import { loadExampleIndex, type Example } from '../lib/examples.ts';
+import { useHeadline } from '../lib/document-card.ts';
 import { RuleCardDetails } from './RuleCardDetails.tsx';
+import './rule-card.css';
 
 const CARD_OPEN_KEY = 'siglab.rule-card-open';
 
 export function RuleCard() {
-  const rule = useStore((s) => s.rule);
+  const head = useHeadline();
+  const rule = head?.rule;
   const slug = useStore((s) => s.exampleSlug);
   const [example, setExample] = useState<Example | undefined>();
   const [cardOpen, setCardOpenState] = useState(() => {
@@ -29,19 +35,32 @@ export function RuleCard() {
     if (!slug) return setExample(undefined);
     void loadExampleIndex().then((i) => setExample(i.examples.find((e) => e.slug === slug)));
   }, [slug]);
-  const ls = rule?.logsource;
-  const fromExample = example && rule?.id === example.id;
+  const fromExample = example && rule?.id === example.id && head?.kind === 'rule';
+  const title = head?.title || (head?.kind === 'correlation' ? 'Untitled correlation' : 'Untitled rule');
   return (
     <div className="rule-card">
-      <div className="rule-card-main">
-        <span className="rule-title" title={rule?.description}>{rule?.title || 'Untitled rule'}</span>
-        {rule?.level && <span className={`level level-${rule.level}`}>{rule.level}</span>}
-        {ls && (ls.product || ls.category || ls.service) && (
-          <span className="chip chip-quiet mono" title="logsource">
-            {[ls.product, ls.category, ls.service].filter(Boolean).join(' / ')}
-          </span>
-        )}
-        <button
+      <div className="rule-card-text">
+        <span className="rule-title" title={head?.description ? `${title}\n\n${head.description}` : title} data-testid="rule-headline" data-kind={head?.kind ?? 'rule'}>
+          {title}
+        </span>
+        <div className="rule-card-sub">
+          {head?.level && <span className={`level level-${head.level}`}>{head.level}</span>}
+          {head?.chip && (
+            <span className={`chip chip-quiet mono${head.kind !== 'rule' ? ' chip-kind' : ''}`} title={head.chipTitle}>
+              {head.chip}
+            </span>
+          )}
+          {fromExample && (
+            <span className="rule-attr" title={`SigmaHQ rule ${example.id} by ${example.author}, under the Detection Rule License 1.1`}>
+              <a href={example.source} target="_blank" rel="noreferrer noopener">
+                SigmaHQ ↗
+              </a>{' '}
+              · DRL 1.1
+            </span>
+          )}
+        </div>
+      </div>
+      <button
           className={`btn btn-ghost btn-sm rule-card-toggle${cardOpen ? ' is-active' : ''}`}
           aria-expanded={cardOpen}
           onClick={() => setCardOpen(!cardOpen)}
@@ -55,17 +74,7 @@ export function RuleCard() {
           </svg>
           Card
         </button>
-      </div>
       {cardOpen && <RuleCardDetails onClose={() => setCardOpen(false)} />}
-      {fromExample && (
-        <div className="rule-attr">
-          SigmaHQ rule by {example.author} ·{' '}
-          <a href={example.source} target="_blank" rel="noreferrer noopener">
-            {example.id.slice(0, 8)}… ↗
-          </a>{' '}
-          · DRL 1.1
-        </div>
-      )}
     </div>
   );
 }

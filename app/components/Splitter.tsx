@@ -47,6 +47,7 @@ export function Splitter({ id, direction, initial, min, max, children }: { id: s
       <div
         className="split-handle"
         role="separator"
+        aria-label={direction === 'row' ? 'Resize the rule and result panels (← →)' : 'Resize the KQL and events panels (↑ ↓)'}
         aria-orientation={direction === 'row' ? 'vertical' : 'horizontal'}
         aria-valuenow={Math.round(ratio * 100)}
         aria-valuemin={Math.round(min * 100)}
