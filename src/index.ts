@@ -50,6 +50,11 @@ export type { TableSchemas } from './kql/validate.ts';
 export { spanAt, spansForSource } from './kql/source-map.ts';
 export { TARGETS, getTarget } from './targets/index.ts';
 export type { FieldMapping, FieldMappingOverrides, KqlType, TargetDefinition } from './targets/types.ts';
+// The user's field mapping and placeholder values as YAML text (`--mapping`, `--placeholders`, the app's editors).
+export { readFieldMapping, checkFieldMapping } from './kql/field-mapping-text.ts';
+export type { FieldMappingEntry, FieldMappingText } from './kql/field-mapping-text.ts';
+export { readPlaceholderValues, unusedPlaceholders } from './sigma/placeholder-values.ts';
+export type { PlaceholderValuesText } from './sigma/placeholder-values.ts';
 
 // Sharing: permalinks in the URL fragment.
 export { encodePermalink, encodePrefill, decodePermalink, describeShareState, LONG_LINK_CHARS, MAX_LINK_CHARS } from './share/permalink.ts';

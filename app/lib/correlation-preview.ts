@@ -6,13 +6,14 @@
 import { compileCorrelation, standaloneQueries } from '../../src/kql/correlation.ts';
 import { hasErrors, type Diagnostic, type LoadResult } from '../../src/index.ts';
 import type { KqlPreview } from '../state/types.ts';
+import type { RuleSettings } from './rule-settings.ts';
 
-export function correlationPreview(loaded: LoadResult, targetId: string, loadDiagnostics: Diagnostic[]): { preview: KqlPreview; diagnostics: Diagnostic[] } | undefined {
+export function correlationPreview(loaded: LoadResult, targetId: string, loadDiagnostics: Diagnostic[], settings: RuleSettings = {}): { preview: KqlPreview; diagnostics: Diagnostic[] } | undefined {
   const correlations = loaded.correlations ?? [];
   if (!correlations.length) return undefined;
   const outer = standaloneQueries(loaded).correlations;
   const index = outer[0] ?? 0;
-  const compiled = compileCorrelation(loaded, index, targetId, { validate: false });
+  const compiled = compileCorrelation(loaded, index, targetId, { validate: false, mapping: settings.mapping, placeholders: settings.placeholders });
   const diagnostics = [...loadDiagnostics];
   const seen = new Set(diagnostics.map((d) => `${d.code}@${d.range?.start ?? -1}`));
   for (const d of compiled.diagnostics) if (!seen.has(`${d.code}@${d.range?.start ?? -1}`)) diagnostics.push(d);

@@ -15,6 +15,10 @@ const MAX_EVENTS_TRIED = 4_000_000;
 export function buildShareLink(s: AppState, options: { ruleOnly?: boolean } = {}): ShareLink {
   const base = `${location.origin}${location.pathname}`;
   const state: ShareState = { rule: s.ruleText, target: s.targetId };
+  // The field mapping and placeholder values decide what the rule compiles and matches to: they
+  // travel with it, as the user wrote them (also in a rule-only link).
+  if (s.mappingText.trim()) state.mapping = s.mappingText;
+  if (s.placeholdersText.trim()) state.placeholders = s.placeholdersText;
   if (s.eventsText && !options.ruleOnly) {
     state.events = s.eventsText;
     if (s.selectedEvent !== undefined) state.selectedRow = s.selectedEvent;
@@ -27,7 +31,7 @@ export function buildShareLink(s: AppState, options: { ruleOnly?: boolean } = {}
   }
   let fragment = encodePermalink(state);
   let note: string | undefined;
-  if (options.ruleOnly && s.eventsText) note = 'This link carries the rule and target only, as chosen.';
+  if (options.ruleOnly && s.eventsText) note = `This link carries the rule${state.mapping !== undefined || state.placeholders !== undefined ? ', its mapping and placeholders' : ''} and target only, as chosen.`;
   else if (s.eventsBinary) note = `Events from ${s.eventsSource} (binary .evtx) are not put in links; this link carries the rule and target.`;
   if (fragment.length > MAX_LINK_CHARS && state.events !== undefined) {
     // The events do not fit in a link anyone could open: the user chooses a rule-only link.

@@ -13,7 +13,22 @@ const AUTOSAVE_DELAY_MS = 500;
 
 export function workFromStore(): WorkState {
   const s = useStore.getState();
-  return { rule: s.ruleText, target: s.targetId, events: s.eventsBinary ? '' : s.eventsText, binarySource: s.eventsBinary ? s.eventsSource : undefined, expectations: expectationsToTokens(useExpectations.getState().byIndex) };
+  return {
+    rule: s.ruleText,
+    target: s.targetId,
+    events: s.eventsBinary ? '' : s.eventsText,
+    binarySource: s.eventsBinary ? s.eventsSource : undefined,
+    expectations: expectationsToTokens(useExpectations.getState().byIndex),
+    mapping: s.mappingText,
+    placeholders: s.placeholdersText,
+  };
+}
+
+/** A draft's field mapping and placeholder values onto the page (none when the draft has none). */
+function restoreSettings(d: SavedDraft): void {
+  const s = useStore.getState();
+  s.setMappingText(typeof d.mapping === 'string' ? d.mapping : '');
+  s.setPlaceholdersText(typeof d.placeholders === 'string' ? d.placeholders : '');
 }
 
 let warnedFailure = false;
@@ -32,7 +47,7 @@ export function useDraftAutosave(): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unsub = useStore.subscribe((s, prev) => {
-      if (s.ruleText === prev.ruleText && s.targetId === prev.targetId && s.eventsVersion === prev.eventsVersion) return;
+      if (s.ruleText === prev.ruleText && s.targetId === prev.targetId && s.eventsVersion === prev.eventsVersion && s.mappingText === prev.mappingText && s.placeholdersText === prev.placeholdersText) return;
       clearTimeout(timer);
       timer = setTimeout(() => void autosave(), AUTOSAVE_DELAY_MS);
     });
@@ -88,6 +103,7 @@ export async function openDraft(d: SavedDraft): Promise<void> {
   const s = useStore.getState();
   if (TARGET_OPTIONS.some((t) => t.id === d.target)) s.setTarget(d.target);
   useStore.setState({ exampleSlug: undefined });
+  restoreSettings(d);
   ruleModel.setValue(d.rule);
   if (events !== undefined) {
     s.setEventsText(events, 'draft');
@@ -108,6 +124,7 @@ export function reopenLatestDraft(): boolean {
   if (!d || !d.rule.trim()) return false;
   const s = useStore.getState();
   if (TARGET_OPTIONS.some((t) => t.id === d.target)) s.setTarget(d.target);
+  restoreSettings(d);
   ruleModel.setValue(d.rule);
   if (d.events !== undefined) {
     s.setEventsText(d.events, 'draft');

@@ -27,6 +27,10 @@ export interface SavedDraft {
   eventsNote?: string;
   /** Expected verdicts (rule tests) by event index, as tokens (`match`, `no-alert`, `filtered:x`); kept with the events. */
   expectations?: Record<number, string>;
+  /** The field mapping (YAML, `--mapping` format), as typed; absent when empty. */
+  mapping?: string;
+  /** The placeholder values (YAML, `--placeholders` format), as typed; absent when empty. */
+  placeholders?: string;
   savedAt: number;
 }
 
@@ -38,6 +42,9 @@ export interface WorkState {
   binarySource?: string;
   /** Expected verdicts (rule tests) by event index, as tokens. */
   expectations?: Record<number, string>;
+  /** The field mapping and placeholder values as typed ('' when none). */
+  mapping?: string;
+  placeholders?: string;
 }
 
 export type SaveStatus = { state: 'idle' } | { state: 'saved'; at: number; note?: string } | { state: 'failed'; message: string };
@@ -125,7 +132,12 @@ function writeIndex(list: SavedDraft[], keepId: string): { ok: boolean; list: Sa
 }
 
 function sameWork(d: SavedDraft, w: WorkState): boolean {
-  return d.rule === w.rule && d.target === w.target && d.eventsChars === w.events.length && (d.events === undefined || d.events === w.events) && sameTokens(d.expectations, w.expectations);
+  return d.rule === w.rule && d.target === w.target && sameText(d.mapping, w.mapping) && sameText(d.placeholders, w.placeholders) && d.eventsChars === w.events.length && (d.events === undefined || d.events === w.events) && sameTokens(d.expectations, w.expectations);
+}
+
+/** Settings texts: blank is the same as none. */
+function sameText(a: string | undefined, b: string | undefined): boolean {
+  return (a?.trim() ? a : '') === (b?.trim() ? b : '');
 }
 
 function sameTokens(a: Record<number, string> | undefined, b: Record<number, string> | undefined): boolean {
@@ -143,7 +155,18 @@ async function store(entry: SavedDraft, w: WorkState): Promise<SaveStatus> {
     if (put.ok) entry.eventsInDb = true;
     else note = `events not kept: ${put.error}`;
   } else entry.events = w.events;
-  entry.eventsNote = note;
+  // The mapping and placeholder values are small texts, kept in the index whatever the events; one
+  // of absurd size (from someone's link) is not, so it cannot push the other drafts out.
+  const settingsNotes: string[] = [];
+  const keepText = (text: string | undefined, what: string): string | undefined => {
+    if (!text?.trim()) return undefined;
+    if (text.length <= INLINE_EVENT_CHARS) return text;
+    settingsNotes.push(`the ${what} (${(text.length / 1e6).toFixed(1)} MB) was not kept`);
+    return undefined;
+  };
+  entry.mapping = keepText(w.mapping, 'field mapping');
+  entry.placeholders = keepText(w.placeholders, 'placeholder values');
+  entry.eventsNote = [note, ...settingsNotes].filter(Boolean).join('; ') || undefined;
   // Expectations are about these events: kept only when the events are.
   entry.expectations = !note && w.expectations && Object.keys(w.expectations).length ? w.expectations : undefined;
   const others = readIndex().filter((d) => d.id !== entry.id);

@@ -9,9 +9,9 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { loadRules } from '../sigma/load.ts';
+import { readPlaceholderValues } from '../sigma/placeholder-values.ts';
 import type { CommandIO } from './main.ts';
 
 const USAGE = 'usage: siglab check FILE|DIR... [--json] [--placeholders FILE]\n';
@@ -42,23 +42,14 @@ function parseArgs(args: string[]): CheckArgs | string {
 
 /**
  * Reads a placeholder file: a YAML or JSON map from placeholder name to a list of values (a
- * single value is a list of one). Returns an error message when the file is unusable.
+ * single value is a list of one), with the core's reader (src/sigma/placeholder-values.ts).
+ * Returns the first error, positioned (`2:4: ...`), when the file is unusable.
  */
 export function parsePlaceholders(text: string): Record<string, string[]> | string {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { logLevel: 'error' });
-  } catch (e) {
-    return `not valid YAML/JSON: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return 'expected a map from placeholder name to a list of values';
-  const out: Record<string, string[]> = Object.create(null);
-  for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
-    const values = Array.isArray(value) ? value : [value];
-    if (values.some((v) => v !== null && typeof v === 'object')) return `placeholder '${name}': values must be strings or numbers`;
-    out[name] = values.filter((v) => v !== null && v !== undefined).map((v) => String(v));
-  }
-  return out;
+  const read = readPlaceholderValues(text);
+  const e = read.diagnostics.find((d) => d.severity === 'error');
+  if (e) return `${e.range ? `${e.range.startLine}:${e.range.startColumn}: ` : ''}${e.message}`;
+  return read.placeholders ?? {};
 }
 
 async function collectFiles(path: string, out: string[]): Promise<void> {

@@ -91,6 +91,18 @@ describe('siglab convert', () => {
     expect(parsePlaceholdersFile('admins: [a, b]\nhost: x\n')).toEqual({ admins: ['a', 'b'], host: ['x'] });
   });
 
+  it('a broken mapping or placeholders file is reported at its line and column (exit 2)', async () => {
+    const m = write('typo-map.yml', 'fields:\n  Image: ProcessPath\n  User: {colum: ActorUsername}\n');
+    const r = await run([good, '--target', 'sentinel-asim', '--mapping', m, '--no-validate']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${m}:3:10: error mapping-unknown-key fields.User: unknown key 'colum' (did you mean 'column'?)`);
+    const p = write('bad-values.yml', 'admins: [a, {b: 1}]\n');
+    const r2 = await run([good, '--target', 'sentinel-asim', '--placeholders', p, '--no-validate']);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toContain(`${p}:1:13: error placeholders-invalid-value`);
+    expect(() => parseMappingFile('a: [x')).toThrow(/^\d+:\d+: YAML/);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await run([good])).code).toBe(2);
     expect((await run([good, '--target', 'nope'])).code).toBe(2);

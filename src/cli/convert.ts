@@ -12,7 +12,6 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../diagnostics.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { loadRules } from '../sigma/load.ts';
@@ -20,7 +19,9 @@ import { compileRule, type CompileOptions } from '../kql/compile.ts';
 import { compileCorrelation, standaloneQueries } from '../kql/correlation.ts';
 import { loadKustoLanguageService } from '../kql/validate.ts';
 import { getTarget, TARGET_IDS } from '../targets/index.ts';
-import type { FieldMapping, FieldMappingOverrides, TargetDefinition } from '../targets/types.ts';
+import type { FieldMappingOverrides, TargetDefinition } from '../targets/types.ts';
+import { readFieldMapping } from '../kql/field-mapping-text.ts';
+import { readPlaceholderValues } from '../sigma/placeholder-values.ts';
 import type { CommandIO } from './main.ts';
 import { EXPORT_FORMATS, exportText, type ExportFormat } from './convert-export.ts';
 
@@ -101,58 +102,30 @@ function listFiles(inputs: string[], io: CommandIO): { files: string[]; missing:
   return { files, missing, directory };
 }
 
-function isFieldMapping(v: unknown): v is FieldMapping {
-  if (typeof v === 'string') return v.length > 0;
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
-  const o = v as Record<string, unknown>;
-  if (typeof o.column === 'string' && !('values' in o) && !('hashes' in o)) return true;
-  if (Array.isArray(o.anyOf)) return o.anyOf.every((c) => typeof c === 'string');
-  if (typeof o.expression === 'string') return typeof o.type === 'string';
-  if (o.values && typeof o.values === 'object') return true;
-  if (o.hashes && typeof o.hashes === 'object') return true;
-  return typeof o.unsupported === 'string';
-}
-
-function fieldMap(v: unknown, where: string): Record<string, FieldMapping> {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where} must be a map of Sigma field → column`);
-  const out: Record<string, FieldMapping> = {};
-  for (const [k, m] of Object.entries(v as Record<string, unknown>)) {
-    if (!isFieldMapping(m)) throw new Error(`${where}.${k}: expected a column name or a mapping object ({column}, {anyOf}, {expression, type}, ...)`);
-    out[k] = m;
-  }
-  return out;
+/** The first error of a settings text as `line:col: code message`, for an exception or a CLI line. */
+function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined {
+  return diagnostics.find((d) => d.severity === 'error');
 }
 
 /**
  * A `--mapping` file: `{fields: {Field: Column}, tables: {Table: {Field: Column}}}`, or a plain
- * `{Field: Column}` map (as pySigma field-name mappings are usually written).
+ * `{Field: Column}` map (as pySigma field-name mappings are usually written). The reader is the
+ * core's (src/kql/field-mapping-text.ts), shared with the playground's Mapping editor.
+ * Throws the first error, positioned (`3:5: ...`).
  */
 export function parseMappingFile(text: string): FieldMappingOverrides {
-  const doc = parseYaml(text) as unknown;
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('the mapping file must be a YAML map');
-  const o = doc as Record<string, unknown>;
-  if (!('fields' in o) && !('tables' in o)) return { fields: fieldMap(o, 'mapping') };
-  const result: FieldMappingOverrides = {};
-  if (o.fields !== undefined) result.fields = fieldMap(o.fields, 'fields');
-  if (o.tables !== undefined) {
-    if (!o.tables || typeof o.tables !== 'object' || Array.isArray(o.tables)) throw new Error('tables must be a map of table → field map');
-    result.tables = {};
-    for (const [t, m] of Object.entries(o.tables as Record<string, unknown>)) result.tables[t] = fieldMap(m, `tables.${t}`);
-  }
-  return result;
+  const read = readFieldMapping(text);
+  const e = firstError(read.diagnostics);
+  if (e) throw new Error(`${e.range ? `${e.range.startLine}:${e.range.startColumn}: ` : ''}${e.message}`);
+  return read.mapping ?? {};
 }
 
-/** A `--placeholders` file: `{name: value | [values]}` (YAML or JSON). */
+/** A `--placeholders` file: `{name: value | [values]}` (YAML or JSON; src/sigma/placeholder-values.ts). */
 export function parsePlaceholdersFile(text: string): Record<string, string[]> {
-  const doc = parseYaml(text) as unknown;
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('the placeholders file must be a map of name → values');
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    const list = Array.isArray(v) ? v : [v];
-    if (!list.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) throw new Error(`placeholder ${k}: values must be strings`);
-    out[k] = list.map(String);
-  }
-  return out;
+  const read = readPlaceholderValues(text);
+  const e = firstError(read.diagnostics);
+  if (e) throw new Error(`${e.range ? `${e.range.startLine}:${e.range.startColumn}: ` : ''}${e.message}`);
+  return read.placeholders ?? {};
 }
 
 export async function convertCommand(args: string[], io: CommandIO): Promise<number> {
@@ -212,8 +185,18 @@ export async function convertCommand(args: string[], io: CommandIO): Promise<num
   }
   const options: CompileOptions = { validate };
   try {
-    if (mappingFile !== undefined) options.mapping = parseMappingFile(readFileSync(mappingFile, 'utf8'));
-    if (placeholdersFile !== undefined) options.placeholders = parsePlaceholdersFile(readFileSync(placeholdersFile, 'utf8'));
+    if (mappingFile !== undefined) {
+      const read = readFieldMapping(readFileSync(mappingFile, 'utf8'));
+      for (const d of read.diagnostics) io.stderr(formatDiagnostic(mappingFile, d) + '\n');
+      if (firstError(read.diagnostics)) return 2;
+      options.mapping = read.mapping ?? {};
+    }
+    if (placeholdersFile !== undefined) {
+      const read = readPlaceholderValues(readFileSync(placeholdersFile, 'utf8'));
+      for (const d of read.diagnostics) io.stderr(formatDiagnostic(placeholdersFile, d) + '\n');
+      if (firstError(read.diagnostics)) return 2;
+      options.placeholders = read.placeholders ?? {};
+    }
   } catch (e) {
     io.stderr(`siglab convert: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;

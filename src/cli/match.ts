@@ -9,10 +9,10 @@
  * Exit 0 done, 1 the rule has errors or the events are unreadable, 2 usage error.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { CommandIO } from './main.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { loadRules } from '../sigma/load.ts';
+import { readPlaceholderValues } from '../sigma/placeholder-values.ts';
 import { decodeText, readEventsFromFile } from './read-events-file.ts';
 import { compileMatcher } from '../engine/compile-matcher.ts';
 import { evaluateEvents } from '../engine/evaluate.ts';
@@ -60,24 +60,6 @@ function readText(file: string): string {
   return decodeText(new Uint8Array(file === '-' ? readFileSync(0) : readFileSync(file)));
 }
 
-/** A placeholder file maps names to a value or a list of values (JSON or YAML). */
-function readPlaceholders(text: string): Record<string, string[]> | string {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    return `not valid JSON or YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return 'expected a map of placeholder names to values';
-  const out: Record<string, string[]> = Object.create(null);
-  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    const list = Array.isArray(v) ? v : [v];
-    if (list.some((x) => x === null || typeof x === 'object')) return `placeholder '${k}': values must be strings or numbers`;
-    out[k.replace(/^%|%$/g, '')] = list.map(String);
-  }
-  return out;
-}
-
 function oneLine(s: string): string {
   return s.replace(/[\r\n\t]+/g, ' ');
 }
@@ -109,12 +91,11 @@ export async function matchCommand(args: string[], io: CommandIO): Promise<numbe
       io.stderr(`${parsed.placeholders}:1:1: error placeholders-unreadable cannot read the placeholders: ${(e as Error).message}\n`);
       return 1;
     }
-    const p = readPlaceholders(text);
-    if (typeof p === 'string') {
-      io.stderr(`${parsed.placeholders}:1:1: error placeholders-invalid ${p}\n`);
-      return 1;
-    }
-    placeholders = p;
+    // The core's reader (src/sigma/placeholder-values.ts), shared with the playground.
+    const read = readPlaceholderValues(text);
+    for (const d of read.diagnostics) io.stderr(formatDiagnostic(parsed.placeholders, d) + '\n');
+    if (hasErrors(read.diagnostics)) return 1;
+    placeholders = read.placeholders ?? {};
   }
 
   const loaded = loadRules(ruleText, { placeholders });
