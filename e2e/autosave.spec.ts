@@ -81,9 +81,13 @@ test('a full browser storage is reported, not silently ignored', async ({ page }
     };
   });
   await openApp(page);
+  // The first failed save (the example, or the typed rule) says so once, with a way to keep the rule.
   await typeRule(page, PROCESS_RULE);
-  await expect(page.getByTestId('drafts-button')).toContainText('Not saved');
   await expect(page.getByTestId('toast')).toContainText('storage for this site is full');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('toast-action').filter({ hasText: 'Download rule' }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.yml$/);
+  await expect(page.getByTestId('drafts-button')).toContainText('Not saved');
 });
 
 test('dropping a .yml file opens the rule and keeps the previous one', async ({ page }) => {

@@ -8,6 +8,7 @@
 import { compileRule, hasErrors, loadRules, type Diagnostic, type SigmaRule } from '../../src/index.ts';
 import type { KqlPreview } from '../state/types.ts';
 import { correlationPreview } from './correlation-preview.ts';
+import type { RuleSettings } from './rule-settings.ts';
 
 export interface RuleAnalysis {
   rule?: SigmaRule;
@@ -18,12 +19,13 @@ export interface RuleAnalysis {
   preview: KqlPreview;
 }
 
-export function analyzeRule(text: string, targetId: string): RuleAnalysis {
-  const loaded = loadRules(text);
+/** `settings`: the user's field mapping (compiler) and placeholder values (loader and compiler). */
+export function analyzeRule(text: string, targetId: string, settings: RuleSettings = {}): RuleAnalysis {
+  const loaded = loadRules(text, { placeholders: settings.placeholders });
   const rule = loaded.rules[0];
   const diagnostics = [...loaded.diagnostics];
   // A correlation file: the preview is the correlation's query (app/lib/correlation-preview.ts).
-  const correlation = rule ? correlationPreview(loaded, targetId, diagnostics) : undefined;
+  const correlation = rule ? correlationPreview(loaded, targetId, diagnostics, settings) : undefined;
   if (correlation) return { rule, diagnostics: correlation.diagnostics, ruleHasErrors: hasErrors(loaded.diagnostics), preview: correlation.preview };
   if (loaded.rules.length > 1) {
     diagnostics.push({
@@ -37,9 +39,10 @@ export function analyzeRule(text: string, targetId: string): RuleAnalysis {
     if (!diagnostics.length) diagnostics.push({ code: 'no-rule', severity: 'info', message: 'No rule yet: write or paste a Sigma rule, or open one from Examples.' });
     return { diagnostics, ruleHasErrors: true, preview: { targetId, ok: false, query: '', diagnostics, sourceMap: [] } };
   }
-  const compiled = compileRule(rule, targetId, { validate: false });
+  const compiled = compileRule(rule, targetId, { validate: false, mapping: settings.mapping, placeholders: settings.placeholders });
   const seen = new Set(diagnostics.map(key));
-  for (const d of compiled.diagnostics) if (!seen.has(key(d))) diagnostics.push(d);
+  const loaderSays = loaded.diagnostics;
+  for (const d of compiled.diagnostics) if (!seen.has(key(d)) && !saidInside(loaderSays, d)) diagnostics.push(d);
   return {
     rule,
     diagnostics,
@@ -53,6 +56,16 @@ export function analyzeRule(text: string, targetId: string): RuleAnalysis {
       sourceMap: compiled.sourceMap.map((s) => ({ start: s.start, end: s.end, range: s.range })),
     },
   };
+}
+
+/**
+ * The compiler repeats some loader findings over a wider range (an unresolved `%placeholder%`:
+ * the loader marks the token, the compiler the whole value); one marker is enough.
+ */
+function saidInside(loaded: readonly Diagnostic[], d: Diagnostic): boolean {
+  const r = d.range;
+  if (!r) return false;
+  return loaded.some((x) => x.code === d.code && x.range !== undefined && x.range.start >= r.start && x.range.end <= r.end);
 }
 
 function key(d: Diagnostic): string {

@@ -4,6 +4,7 @@
  * events, the rule, the query or the target change. Newest request wins: an answer to an older
  * request is dropped, and the worker stops an older run at its next slice.
  */
+import { ruleSettings } from './rule-settings.ts';
 import { create } from 'zustand';
 import type { CorrelationEvaluation } from '../../src/engine/correlate.ts';
 import type { RowExplanation } from '../../src/kql/eval/index.ts';
@@ -134,7 +135,7 @@ async function compare(): Promise<void> {
     return;
   }
   useRunStore.setState({ running: true });
-  const a = await ask('compare', { type: 'kql-compare', ruleText: s.ruleText, targetId: s.targetId });
+  const a = await ask('compare', { type: 'kql-compare', ruleText: s.ruleText, targetId: s.targetId, settings: ruleSettings(s.mappingText, s.placeholdersText) });
   if (!a || ('error' in a && a.error === 'superseded')) return;
   if (a.type !== 'kql-compared') {
     useRunStore.setState({ running: false });
@@ -147,7 +148,7 @@ async function compare(): Promise<void> {
 
 export async function explainCompare(index: number): Promise<void> {
   const s = useStore.getState();
-  const a = await ask('compare-explain', { type: 'kql-compare-explain', ruleText: s.ruleText, targetId: s.targetId, index });
+  const a = await ask('compare-explain', { type: 'kql-compare-explain', ruleText: s.ruleText, targetId: s.targetId, index, settings: ruleSettings(s.mappingText, s.placeholdersText) });
   if (!a || a.type !== 'kql-compare-explained' || useRunStore.getState().selectedRow !== index) return;
   useRunStore.setState({ compareDetail: a.detail ? a.detail : ({ index, error: a.error ?? 'Could not explain this event.' } as RunState['compareDetail']) });
 }
@@ -159,7 +160,7 @@ async function correlate(): Promise<void> {
     return;
   }
   useRunStore.setState({ hasCorrelations: true, correlating: true });
-  const a = await ask('correlate', { type: 'correlate', ruleText: s.ruleText, timestampField: useRunStore.getState().timestampField });
+  const a = await ask('correlate', { type: 'correlate', ruleText: s.ruleText, timestampField: useRunStore.getState().timestampField, settings: ruleSettings(s.mappingText, s.placeholdersText) });
   if (!a) return;
   if (a.type !== 'correlated') {
     useRunStore.setState({ correlating: false });

@@ -6,6 +6,7 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import { playgroundTestFileText } from '../../src/tests/playground.ts';
+import { ruleSettings } from './rule-settings.ts';
 import { playgroundExport, type TestExportFormat } from '../../src/tests/playground-export.ts';
 import { copyText } from './clipboard.ts';
 import type { LogEvent } from '../../src/engine/event.ts';
@@ -33,7 +34,13 @@ export async function buildTestFile(): Promise<{ ok: true; text: string; fileNam
   const expectations: Array<Expectation | undefined> = events.map((_, i) => byIndex[i]);
   const cases = marked.filter((i) => i < events.length).length;
   const title = s.rule?.title;
-  const text = playgroundTestFileText(s.ruleText, events, expectations, { name: title ? `${title} (from the siglab playground)` : 'siglab playground', targets: [s.targetId] });
+  // Placeholder values the rule needs travel with it, or the test fails in CI where none are given.
+  const { placeholders } = ruleSettings(s.mappingText, s.placeholdersText);
+  const text = playgroundTestFileText(s.ruleText, events, expectations, {
+    name: title ? `${title} (from the siglab playground)` : 'siglab playground',
+    targets: [s.targetId],
+    ...(placeholders ? { placeholders } : {}),
+  });
   return { ok: true, text, fileName: `${fileStem(title)}.test.yml`, cases };
 }
 
@@ -84,12 +91,14 @@ export async function buildTestExport(format: TestExportFormat): Promise<BuiltTe
   const events = await playgroundEvents();
   if (typeof events === 'string') return { ok: false, message: events };
   const rule = useStore.getState().rule;
+  const { placeholders } = ruleSettings(s.mappingText, s.placeholdersText);
   const out = playgroundExport(format, {
     ruleText: s.ruleText,
     ...(rule ? { rule: { ...(rule.id ? { id: rule.id } : {}), ...(rule.title ? { title: rule.title } : {}) } } : {}),
     events,
     expectations: events.map((_, i) => byIndex[i]),
     stem: fileStem(rule?.title),
+    ...(placeholders ? { options: { placeholders } } : {}),
     author: rule?.author ?? 'siglab playground',
     date: new Date().toISOString().slice(0, 10),
   });

@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { useStore } from '../state/store.ts';
 import { ruleModel } from '../monaco/models.ts';
 import { TARGET_OPTIONS } from '../lib/core.ts';
+import { downloadText, fileStem } from '../lib/download.ts';
 import { expectationsToTokens, restoreExpectations, useExpectations } from '../lib/expectations.ts';
 import { draftEvents, isThisTab, keepBeforeReplace, saveWork, useDrafts, type DraftKind, type SavedDraft, type WorkState } from './drafts.ts';
 
@@ -37,7 +38,11 @@ async function autosave(): Promise<void> {
   const status = await saveWork(workFromStore());
   if (status.state === 'failed' && !warnedFailure) {
     warnedFailure = true;
-    useStore.getState().showToast(status.message);
+    // The only copy of the work may be the editor: offer the download right in the message.
+    useStore.getState().showToast(status.message, {
+      label: 'Download rule',
+      run: () => downloadText(`${fileStem(useStore.getState().rule?.title)}.yml`, ruleModel.getValue(), 'application/yaml'),
+    });
   }
   if (status.state === 'saved') warnedFailure = false;
 }

@@ -60,18 +60,41 @@ describe('run handlers (events worker)', () => {
       { Initiated: 'true', Image: 'C:\\Temp\\a.exe', DestinationIp: '185.220.101.4', DestinationPort: 8080 },
       { Initiated: 'true', DestinationIp: '185.220.101.9', DestinationPort: 8080 },
     ]);
-    const a = await ask({ type: 'kql-compare', reqId: 5, ruleText: rule, targetId: 'defender-xdr' }, events);
+    const a = await ask({ type: 'kql-compare', reqId: 5, ruleText: rule, targetId: 'defender-xdr', settings: {} }, events);
     if (a.type !== 'kql-compared' || !a.summary) throw new Error(JSON.stringify(a));
     expect(a.summary.pairs.map((p) => [p.sigma, p.kql, p.agree])).toEqual([
       [true, 1, true],
       [true, 0, false],
     ]);
     expect(a.summary.counts).toEqual({ agree: 1, disagree: 1, undetermined: 0 });
-    const d = await ask({ type: 'kql-compare-explain', reqId: 6, ruleText: rule, targetId: 'defender-xdr', index: 1 }, events);
+    const d = await ask({ type: 'kql-compare-explain', reqId: 6, ruleText: rule, targetId: 'defender-xdr', index: 1, settings: {} }, events);
     if (d.type !== 'kql-compare-explained' || !d.detail) throw new Error(JSON.stringify(d));
     expect(d.detail.sigma.verdict).toBe('match');
     expect(d.detail.kqlKept).toBe(0);
     expect(d.detail.table).toBe('DeviceNetworkEvents');
+  });
+
+  it('compares with the placeholder values and field mapping of the page, as the preview compiles', async () => {
+    const rule = PORTS.replace('    condition: selection', "    filter_apps:\n        Image|expand: '%trusted_apps%'\n    condition: selection and not filter_apps");
+    const events = JSON.stringify([
+      { Initiated: 'true', Image: 'C:\\Tools\\ok.exe', DestinationIp: '185.220.101.4', DestinationPort: 8080 },
+      { Initiated: 'true', Image: 'C:\\Temp\\a.exe', DestinationIp: '185.220.101.4', DestinationPort: 8080 },
+    ]);
+    // Without values the placeholder cannot be compiled: the compare says so instead of guessing.
+    const none = await ask({ type: 'kql-compare', reqId: 20, ruleText: rule, targetId: 'defender-xdr', settings: {} }, events);
+    expect(none.type === 'kql-compared' && none.summary?.error).toMatch(/trusted_apps/);
+    const settings = { placeholders: { trusted_apps: ['C:\\Tools\\ok.exe'] }, mapping: { fields: { Image: 'InitiatingProcessFolderPath' } } };
+    const a = await ask({ type: 'kql-compare', reqId: 21, ruleText: rule, targetId: 'defender-xdr', settings }, events);
+    if (a.type !== 'kql-compared' || !a.summary) throw new Error(JSON.stringify(a));
+    expect(a.summary.error).toBeUndefined();
+    expect(a.summary.pairs.map((p) => [p.sigma, p.kql, p.agree])).toEqual([
+      [false, 0, true],
+      [true, 1, true],
+    ]);
+    const d = await ask({ type: 'kql-compare-explain', reqId: 22, ruleText: rule, targetId: 'defender-xdr', index: 1, settings }, events);
+    if (d.type !== 'kql-compare-explained' || !d.detail) throw new Error(JSON.stringify(d));
+    expect(d.detail.sigma.verdict).toBe('match');
+    expect(Object.keys(d.detail.row ?? {})).toContain('InitiatingProcessFolderPath');
   });
 
   it('evaluates correlations with the chosen timestamp field', async () => {
@@ -82,12 +105,12 @@ describe('run handlers (events worker)', () => {
       { TimeGenerated: new Date(base + 150_000).toISOString(), EventID: 4624, User: 'alice' },
       { TimeGenerated: new Date(base + 20_000).toISOString(), EventID: 4625, User: 'bob' },
     ];
-    const a = await ask({ type: 'correlate', reqId: 7, ruleText: rule }, JSON.stringify(evs));
+    const a = await ask({ type: 'correlate', reqId: 7, ruleText: rule, settings: {} }, JSON.stringify(evs));
     if (a.type !== 'correlated' || !a.evaluation) throw new Error(JSON.stringify(a));
     expect(a.evaluation.timestamp.field).toBe('TimeGenerated');
     const outer = a.evaluation.results.find((r) => r.type === 'temporal_ordered')!;
     expect(outer.windows.filter((w) => w.fired).map((w) => w.group)).toEqual([{ User: 'alice' }]);
-    const none = await ask({ type: 'correlate', reqId: 8, ruleText: PORTS }, JSON.stringify(evs));
+    const none = await ask({ type: 'correlate', reqId: 8, ruleText: PORTS, settings: {} }, JSON.stringify(evs));
     expect(none.type === 'correlated' && none.error).toMatch(/no correlation/);
   });
 

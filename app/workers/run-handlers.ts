@@ -120,13 +120,13 @@ function explainRow(m: Extract<RunToWorker, { type: 'kql-explain' }>, events: re
 async function compare(m: Extract<RunToWorker, { type: 'kql-compare' }>, events: readonly LogEvent[]): Promise<RunFromWorker> {
   const started = performance.now();
   const me = ++latestRun;
-  const rule = loadRules(m.ruleText).rules[0];
+  const rule = loadRules(m.ruleText, { placeholders: m.settings.placeholders }).rules[0];
   if (!rule) return { type: 'kql-compared', reqId: m.reqId, error: 'No rule to compare.' };
   const pairs: ComparePair[] = [];
   let table: string | undefined;
   for (let from = 0; from < events.length; from += SLICE) {
     const slice = events.slice(from, from + SLICE);
-    const d = compareVerdicts(rule, slice, m.targetId, { explain: from < EXPLAIN_FIRST });
+    const d = compareVerdicts(rule, slice, m.targetId, { ...m.settings, explain: from < EXPLAIN_FIRST });
     if (!d.compiled) {
       const why = d.diagnostics.find((x) => x.severity === 'error')?.message ?? 'the rule does not compile for this target';
       return { type: 'kql-compared', reqId: m.reqId, summary: { pairs: [], counts: { agree: 0, disagree: 0, undetermined: 0 }, runMs: 0, error: why } };
@@ -150,12 +150,12 @@ async function compare(m: Extract<RunToWorker, { type: 'kql-compare' }>, events:
 }
 
 function compareExplain(m: Extract<RunToWorker, { type: 'kql-compare-explain' }>, events: readonly LogEvent[]): RunFromWorker {
-  const rule = loadRules(m.ruleText).rules[0];
+  const rule = loadRules(m.ruleText, { placeholders: m.settings.placeholders }).rules[0];
   const e = events[m.index];
   if (!rule || !e) return { type: 'kql-compare-explained', reqId: m.reqId, error: !rule ? 'No rule.' : 'That event no longer exists.' };
-  const d = compareVerdicts(rule, [{ ...e, index: 0 }], m.targetId, { explain: true });
+  const d = compareVerdicts(rule, [{ ...e, index: 0 }], m.targetId, { ...m.settings, explain: true });
   const p = d.pairs[0];
-  const sigma = explainDetail(compileMatcher(rule), e, m.index);
+  const sigma = explainDetail(compileMatcher(rule, { placeholders: m.settings.placeholders }), e, m.index);
   return {
     type: 'kql-compare-explained',
     reqId: m.reqId,
@@ -164,7 +164,7 @@ function compareExplain(m: Extract<RunToWorker, { type: 'kql-compare-explain' }>
 }
 
 function correlate(m: Extract<RunToWorker, { type: 'correlate' }>, events: readonly LogEvent[]): RunFromWorker {
-  const load = loadRules(m.ruleText);
+  const load = loadRules(m.ruleText, { placeholders: m.settings.placeholders });
   if (!load.correlations?.length) return { type: 'correlated', reqId: m.reqId, error: 'The rule text has no correlation.' };
   const evaluation = evaluateCorrelations(load, events, { timestampField: m.timestampField || undefined });
   return { type: 'correlated', reqId: m.reqId, evaluation };

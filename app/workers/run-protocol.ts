@@ -3,6 +3,7 @@
  * pasted rows (issue 7) and for evaluating correlations (issue 8). Handled by
  * app/workers/run-handlers.ts inside the events worker, which holds the events.
  */
+import type { RuleSettings } from '../lib/rule-settings.ts';
 import type { CorrelationEvaluation } from '../../src/engine/correlate.ts';
 import type { RowExplanation } from '../../src/kql/eval/index.ts';
 import type { EventDetail } from '../state/types.ts';
@@ -72,11 +73,11 @@ export type RunToWorker =
   /** The explanation of one row under `query`. */
   | { type: 'kql-explain'; reqId: number; query: string; targetId: string; table: string; index: number }
   /** Sigma verdict vs KQL verdict for every event (events in Sigma field names). */
-  | { type: 'kql-compare'; reqId: number; ruleText: string; targetId: string }
+  | { type: 'kql-compare'; reqId: number; ruleText: string; targetId: string; settings: RuleSettings }
   /** Both explanations and the written row for one event. */
-  | { type: 'kql-compare-explain'; reqId: number; ruleText: string; targetId: string; index: number }
+  | { type: 'kql-compare-explain'; reqId: number; ruleText: string; targetId: string; index: number; settings: RuleSettings }
   /** Correlations of `ruleText` over the current events. */
-  | { type: 'correlate'; reqId: number; ruleText: string; timestampField?: string };
+  | { type: 'correlate'; reqId: number; ruleText: string; timestampField?: string; settings: RuleSettings };
 
 export type RunFromWorker =
   | { type: 'kql-detected'; reqId: number; info: TargetRowsInfo }

@@ -13,7 +13,7 @@
  */
 import type { LogEvent } from './event.ts';
 import type { SigmaRule } from '../sigma/model.ts';
-import type { FieldMapping, FixedPredicate, KqlType, LogsourceMapping, TableSchema, TargetDefinition } from '../targets/types.ts';
+import type { FieldMapping, FieldMappingOverrides, FixedPredicate, KqlType, LogsourceMapping, TableSchema, TargetDefinition } from '../targets/types.ts';
 import { getTarget } from '../targets/index.ts';
 import { findLogsourceMapping, lookupField } from '../targets/lookup.ts';
 import { runKql, type InputRow } from '../kql/eval/run.ts';
@@ -73,7 +73,7 @@ class Writer {
   readonly row: InputRow = Object.create(null);
   readonly notes: string[] = [];
 
-  constructor(readonly target: TargetDefinition, readonly m: LogsourceMapping, readonly schema: TableSchema) {}
+  constructor(readonly target: TargetDefinition, readonly m: LogsourceMapping, readonly schema: TableSchema, readonly overrides?: FieldMappingOverrides) {}
 
   set(column: string, value: unknown): void {
     this.row[column] = typedFor(this.schema[column], value as string);
@@ -116,7 +116,7 @@ class Writer {
   }
 
   writeField(field: string, value: unknown): void {
-    const look = lookupField(this.target, this.m, field);
+    const look = lookupField(this.target, this.m, field, this.overrides);
     if (look.kind === 'unmapped') {
       this.notes.push(`${field}: no mapping on ${this.m.table}; left out`);
       return;
@@ -345,24 +345,28 @@ function eventData(event: LogEvent | Record<string, unknown>): Record<string, un
 }
 
 /** Writes one event (Sigma field names) as the row the target's table would hold for it. */
-export function toTargetRows(event: LogEvent | Record<string, unknown>, rule: SigmaRule, targetId: string | TargetDefinition): TargetRow {
+/**
+ * `overrides`: the user's field mapping (as `compileRule`'s `mapping`), so rows are written to the
+ * columns the query reads.
+ */
+export function toTargetRows(event: LogEvent | Record<string, unknown>, rule: SigmaRule, targetId: string | TargetDefinition, overrides?: FieldMappingOverrides): TargetRow {
   const target = typeof targetId === 'string' ? getTarget(targetId) : targetId;
   if (!target) return { notes: [`unknown target '${String(targetId)}'`] };
   const m = findLogsourceMapping(target, rule.logsource);
   if (!m || m.unsupported || !target.tables[m.table]) return { notes: [`${target.label} has no table for this rule's logsource`] };
-  const w = new Writer(target, m, target.tables[m.table]);
+  const w = new Writer(target, m, target.tables[m.table], overrides);
   for (const p of m.where ?? []) if (!w.fixed(p)) w.notes.push(`logsource condition could not be written exactly`);
   const data = eventData(event);
   // Fields whose mapping depends on other columns (iff on ActionType) come last.
   const keys = Object.keys(data);
   const late = (k: string): boolean => {
-    const look = lookupField(target, m, k);
+    const look = lookupField(target, m, k, overrides);
     return look.kind === 'mapped' && typeof look.mapping === 'object' && 'expression' in look.mapping && /^iff\(/.test(look.mapping.expression);
   };
   // Among those, fields that exist only when a condition holds (NewName: renames only) go first,
   // so that the condition they set decides the branch of the others.
   const conditional = (k: string): boolean => {
-    const look = lookupField(target, m, k);
+    const look = lookupField(target, m, k, overrides);
     if (look.kind !== 'mapped' || typeof look.mapping !== 'object' || !('expression' in look.mapping)) return false;
     const args = callArgs(look.mapping.expression, 'iff');
     return args?.length === 3 && /^"(?:[^"\\]|\\.)*"$/.test(args[2]);

@@ -453,7 +453,7 @@ class Compiler {
   private placeholderValue(cols: Column[], item: FieldItem, v: Extract<SigmaValue, { kind: 'placeholder' }>): Expr {
     const values = lookup(this.options.placeholders, v.name);
     if (!values) {
-      this.error('unresolved-placeholder', `Placeholder %${v.name}% has no values; supply them with --placeholders FILE.`, v.range);
+      this.error('unresolved-placeholder', `Placeholder %${v.name}% has no values; give them in the Placeholders tab (playground) or with --placeholders FILE (CLI).`, v.range);
       return FALSE;
     }
     const mods = new Set(item.modifiers.map((m) => m.name));

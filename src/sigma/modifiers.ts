@@ -605,7 +605,7 @@ function lookupPlaceholder(ctx: BuildContext, name: string): string[] | undefine
 function unresolvedPlaceholder(input: ScalarInput, name: string, index: number, length: number): Diagnostic {
   return error(
     'unresolved-placeholder',
-    `placeholder '%${name}%' has no values: supply them (e.g. siglab --placeholders FILE) or the rule cannot be evaluated`,
+    `placeholder '%${name}%' has no values: give them in the Placeholders tab (playground) or with --placeholders FILE (CLI), or the rule cannot be evaluated`,
     partRange(input, index, index + length),
   );
 }

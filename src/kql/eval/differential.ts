@@ -52,7 +52,7 @@ export function compareVerdicts(
   if (!compiled.ok || !compiled.table) return { compiled: false, query: compiled.query, pairs: [], diagnostics: compiled.diagnostics };
   const logEvents = events.map((e, i) => ('origin' in e && 'data' in e ? (e as LogEvent) : asEvent(e as Record<string, unknown>, i)));
   const sigma = evaluateEvents(rule, logEvents, { placeholders: options.placeholders });
-  const written = logEvents.map((e) => toTargetRows(e, rule, target));
+  const written = logEvents.map((e) => toTargetRows(e, rule, target, options.mapping));
   const table = compiled.table;
   const rows = written.map((w) => w.row ?? {});
   const run = runKql(compiled.query, { [table]: rows }, { target, explain: options.explain });
