@@ -131,13 +131,41 @@ test('the events table: arrows, Home/End, Enter expands and highlights, the tree
   await tabTo(page, '[data-testid=filter-all]', 5, 'Shift+Tab');
   await page.keyboard.press('Space');
   await expect(page.getByTestId('filter-all')).toHaveAttribute('aria-pressed', 'true');
-  await tabTo(page, '[data-testid=fields-tab]', 10);
-  await page.keyboard.press('Enter');
+  // The view tabs are one tab stop (the selected tab); arrows, Home and End move and select.
+  const tabs = page.locator('section.events-panel [role=tablist] [role=tab]');
+  const verdictsTab = tabs.first();
+  await tabTo(page, '[role=tab]', 10);
+  await expect(verdictsTab).toBeFocused();
+  await expectVisibleFocus(page);
+  await expect(tabs).toHaveCount(3);
+  await expect.poll(() => tabs.evaluateAll((els) => els.map((e) => e.getAttribute('tabindex')))).toEqual(['0', '-1', '-1']);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('fields-tab')).toBeFocused();
   await expect(page.getByTestId('fields-tab')).toHaveAttribute('aria-selected', 'true');
-  await tabTo(page, '[role=tab]:not([data-testid])', 5, 'Shift+Tab');
-  await page.keyboard.press('Enter');
+  await expect(verdictsTab).toHaveAttribute('aria-selected', 'false');
+  await expect.poll(() => tabs.evaluateAll((els) => els.map((e) => e.getAttribute('tabindex')))).toEqual(['-1', '0', '-1']);
+  // Each tab names the panel it controls; the panel is labelled by the selected tab.
+  const panelId = await page.getByTestId('fields-tab').getAttribute('aria-controls');
+  expect(panelId).toBeTruthy();
+  const panel = page.locator(`[id="${panelId}"]`);
+  await expect(panel).toHaveAttribute('role', 'tabpanel');
+  await expect(panel).toHaveAttribute('aria-labelledby', (await page.getByTestId('fields-tab').getAttribute('id'))!);
+  await expect(panel.locator('.field-panel')).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('query-tab')).toBeFocused();
+  await expect(page.getByTestId('query-tab')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowRight');
+  await expect(verdictsTab).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('query-tab')).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(verdictsTab).toBeFocused();
+  await expect(verdictsTab).toHaveAttribute('aria-selected', 'true');
   await expect(page.locator(row).first()).toBeVisible();
-  await tabTo(page, row, 10);
+  // From the tab list, one Tab reaches the table: the other tabs are not stops.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).not.toBe('tab');
+  await tabTo(page, row, 3);
   await expect(page.locator(row).first()).toBeFocused();
   await expectVisibleFocus(page);
 

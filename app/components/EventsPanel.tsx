@@ -11,6 +11,8 @@ import { downloadText } from '../lib/download.ts';
 import { TestSummary } from './TestSummary.tsx';
 import { rememberEventsSource } from '../lib/events-client.ts';
 import { readTextInSlices } from '../lib/read-text.ts';
+import { useRunStore } from '../lib/run-client.ts';
+import { EVENTS_TABPANEL_ID, eventsTabId, eventsTabProps, onEventsTabKey } from './events-tabs.ts';
 
 /**
  * Pastes above this size are kept out of the textarea: laying out a textarea holding 400 KB of
@@ -32,6 +34,7 @@ export function EventsPanel() {
   const edited = useStore((s) => s.editedEvents);
   const ruleFields = useStore((s) => s.ruleFields);
   const stale = useStore((s) => s.resultsStale);
+  const hasCorrelations = useRunStore((s) => s.hasCorrelations);
   const [dragging, setDragging] = useState(false);
   const [draft, setDraft] = useState(eventsText);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -81,6 +84,10 @@ export function EventsPanel() {
   const counts = results?.counts;
   const missing = ruleFields.filter((f) => f.present === 0 && (load?.count ?? 0) > 0);
   const readErrors = load?.diagnostics ?? [];
+  const evaluated = results && !results.error ? formatMs(results.evaluateMs) : undefined;
+  const metaTitle = load ? [`${formatCount(load.count)} event${load.count === 1 ? '' : 's'}`, formatBytes(load.bytes), eventsSource !== 'paste' ? `from ${eventsSource}` : 'pasted', evaluated && `evaluated in ${evaluated}`].filter(Boolean).join(' · ') : undefined;
+  // The tab that takes Tab and labels the body: the selected one, or Verdicts when it is not shown.
+  const tabStop = tab === 'fields' || tab === 'query' || (tab === 'correlations' && hasCorrelations) ? tab : 'table';
 
   const filterBtn = (v: Verdict | 'all', label: string, n: number | undefined) => (
     <button className={`vfilter vfilter-${v}${filter === v ? ' is-active' : ''}`} aria-pressed={filter === v} onClick={() => setFilter(v)} data-testid={`filter-${v}`}>
@@ -104,47 +111,64 @@ export function EventsPanel() {
       }}
       onDrop={onDrop}
     >
-      <header className="panel-head">
-        <h2>Events</h2>
-        {load?.format && <span className="chip" data-testid="events-format" title="Detected format">{FORMAT_LABELS[load.format] ?? load.format}</span>}
-        {load && (
-          <span className="meta">
-            {formatCount(load.count)} event{load.count === 1 ? '' : 's'} · {formatBytes(load.bytes)}
-            {eventsSource !== 'paste' ? ` · ${eventsSource}` : ''}
-            {results && !results.error ? ` · evaluated in ${formatMs(results.evaluateMs)}` : ''}
-            {edited > 0 ? ` · ${edited} edited` : ''}
+      {/* Two groups that wrap as wholes: what was loaded (the source name gives way first, its full
+          text in the tooltip), then tests and file actions, which move to a second row when the
+          panel is too narrow for one. Nothing is clipped but the source name. */}
+      <header className="panel-head events-head">
+        <div className="events-head-id">
+          <h2>Events</h2>
+          {load?.format && <span className="chip" data-testid="events-format" title="Detected format">{FORMAT_LABELS[load.format] ?? load.format}</span>}
+          {load && (
+            <span className="meta-count" data-testid="events-count" title={metaTitle}>
+              {formatCount(load.count)} event{load.count === 1 ? '' : 's'} · {formatBytes(load.bytes)}
+            </span>
+          )}
+          {/* The evaluation time is in the tooltip: a second truncated text beside the name read badly. */}
+          {load && eventsSource !== 'paste' && (
+            <span className="meta" title={metaTitle}>
+              <span className="meta-source">· {eventsSource}</span>
+            </span>
+          )}
+          {edited > 0 && (
+            <span className="chip chip-quiet" title="Events changed in place (Apply & re-evaluate); the download has the edits">
+              {edited} edited
+            </span>
+          )}
+        </div>
+        <div className="events-head-tools">
+          {/* With no events too: its "Import tests…" brings them. */}
+          <TestSummary />
+          <span className="events-head-actions">
+            {eventsText && (
+              <button
+                className="btn btn-ghost btn-sm"
+                data-testid="download-events"
+                title="Download the events as pasted"
+                aria-label="Download events"
+                onClick={() => {
+                  const ext = load?.format === 'csv' ? 'csv' : load?.format === 'xml' ? 'xml' : load?.format === 'ndjson' ? 'ndjson' : 'json';
+                  downloadText(`events.${ext}`, eventsText, ext === 'json' || ext === 'ndjson' ? 'application/json' : 'text/plain');
+                }}
+              >
+                ⤓ events
+              </button>
+            )}
+            <button className="btn btn-ghost btn-sm" onClick={() => fileRef.current?.click()} title="Open JSON, NDJSON, CSV, XML or .evtx files (or drop them on this panel)">
+              Open file…
+            </button>
           </span>
-        )}
-        {/* With no events too: its "Import tests…" brings them. */}
-        <TestSummary />
-        <span className="spacer" />
-        {eventsText && (
-          <button
-            className="btn btn-ghost btn-sm"
-            data-testid="download-events"
-            title="Download the events as pasted"
-            onClick={() => {
-              const ext = load?.format === 'csv' ? 'csv' : load?.format === 'xml' ? 'xml' : load?.format === 'ndjson' ? 'ndjson' : 'json';
-              downloadText(`events.${ext}`, eventsText, ext === 'json' || ext === 'ndjson' ? 'application/json' : 'text/plain');
+          <input
+            ref={fileRef}
+            type="file"
+            multiple
+            hidden
+            accept=".json,.ndjson,.jsonl,.csv,.xml,.evtx,.txt,.log"
+            onChange={(e) => {
+              void readFiles(e.target.files);
+              e.target.value = '';
             }}
-          >
-            ⤓ events
-          </button>
-        )}
-        <button className="btn btn-ghost btn-sm" onClick={() => fileRef.current?.click()} title="Open JSON, NDJSON, CSV, XML or .evtx files">
-          Open file…
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          multiple
-          hidden
-          accept=".json,.ndjson,.jsonl,.csv,.xml,.evtx,.txt,.log"
-          onChange={(e) => {
-            void readFiles(e.target.files);
-            e.target.value = '';
-          }}
-        />
+          />
+        </div>
       </header>
 
       <div className="events-input-row">
@@ -200,11 +224,11 @@ export function EventsPanel() {
           {filterBtn('nomatch', 'No match', counts?.nomatch)}
         </div>
         <span className="spacer" />
-        <div className="tabs" role="tablist" aria-label="Events view">
-          <button role="tab" aria-selected={tab === 'table'} className={`tab${tab === 'table' ? ' is-active' : ''}`} onClick={() => setTab('table')}>
+        <div className="tabs" role="tablist" aria-label="Events view" onKeyDown={(e) => onEventsTabKey(e, setTab)}>
+          <button {...eventsTabProps('table', tab === 'table', tabStop === 'table')} className={`tab${tab === 'table' ? ' is-active' : ''}`} onClick={() => setTab('table')}>
             Verdicts
           </button>
-          <button role="tab" aria-selected={tab === 'fields'} className={`tab${tab === 'fields' ? ' is-active' : ''}`} onClick={() => setTab('fields')} data-testid="fields-tab">
+          <button {...eventsTabProps('fields', tab === 'fields')} className={`tab${tab === 'fields' ? ' is-active' : ''}`} onClick={() => setTab('fields')} data-testid="fields-tab">
             Fields
             {missing.length > 0 && <span className="tab-warn" title={`${missing.length} rule field(s) appear in no event`}>{missing.length}</span>}
           </button>
@@ -227,7 +251,7 @@ export function EventsPanel() {
           The rule has errors: these verdicts are from the last version that loaded cleanly.
         </div>
       )}
-      <div className={`events-body${stale ? ' is-stale' : ''}`}>{runTabBody(tab) ?? (tab === 'table' ? <EventsTable /> : <FieldPanel />)}</div>
+      <div className={`events-body${stale ? ' is-stale' : ''}`} role="tabpanel" id={EVENTS_TABPANEL_ID} aria-labelledby={eventsTabId(tabStop)}>{runTabBody(tab) ?? (tab === 'table' ? <EventsTable /> : <FieldPanel />)}</div>
       {dragging && <div className="drop-overlay">Drop event files to load them</div>}
     </section>
   );

@@ -75,6 +75,12 @@ export function ExpectationControl({ index, results, tabIndex }: { index: number
       <span className="expect-short" aria-hidden>
         {e ? shortLabel(e) : 'test…'}
       </span>
+      {/* Unmarked rows show a quiet dash; the "test…" pill appears on hover, focus and the open row (tests.css). */}
+      {!e && (
+        <span className="expect-dash" aria-hidden>
+          –
+        </span>
+      )}
     </span>
   );
 }

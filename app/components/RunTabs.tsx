@@ -9,6 +9,7 @@ import { effectiveTable, startRunWiring, useRunStore } from '../lib/run-client.t
 import { KqlRunView } from './KqlRunView.tsx';
 import { CorrelationView } from './CorrelationView.tsx';
 import { getTarget } from '../../src/index.ts';
+import { eventsTabProps } from './events-tabs.ts';
 
 export function RunTabButtons() {
   useEffect(() => startRunWiring(), []);
@@ -22,8 +23,7 @@ export function RunTabButtons() {
   return (
     <>
       <button
-        role="tab"
-        aria-selected={tab === 'query'}
+        {...eventsTabProps('query', tab === 'query')}
         className={`tab${tab === 'query' ? ' is-active' : ''}`}
         onClick={() => setTab('query')}
         data-testid="query-tab"
@@ -34,7 +34,7 @@ export function RunTabButtons() {
         {!!problems && <span className="tab-warn" title={`${problems} translation problem(s)`}>{problems}</span>}
       </button>
       {hasCorrelations && (
-        <button role="tab" aria-selected={tab === 'correlations'} className={`tab${tab === 'correlations' ? ' is-active' : ''}`} onClick={() => setTab('correlations')} data-testid="correlations-tab">
+        <button {...eventsTabProps('correlations', tab === 'correlations')} className={`tab${tab === 'correlations' ? ' is-active' : ''}`} onClick={() => setTab('correlations')} data-testid="correlations-tab">
           Correlations
           {fired !== undefined && <span className={fired ? 'tab-fired' : 'tab-count'}>{fired}</span>}
         </button>
