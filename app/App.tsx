@@ -16,6 +16,7 @@ import { registerSigmaFeatures } from './monaco/sigma-features.ts';
 import { useStore } from './state/store.ts';
 import { analyzeRule, type RuleAnalysis } from './lib/analyze-rule.ts';
 import { analyzeOffThread, dropOffThreadAnalysis, OFF_THREAD_CHARS } from './lib/analyze-client.ts';
+import { ruleSettings, type RuleSettings } from './lib/rule-settings.ts';
 import { checkKql, cancelKqlCheck } from './lib/kql-client.ts';
 import { eventsClient } from './lib/events-client.ts';
 import { DEFAULT_EXAMPLE, loadExample, loadExampleIndex } from './lib/examples.ts';
@@ -28,6 +29,7 @@ import { TARGET_OPTIONS } from './lib/core.ts';
 import { keepDraftBeforeLink, reopenLatestDraft, useDraftAutosave } from './persistence/autosave.ts';
 import { DraftBanner } from './components/DraftBanner.tsx';
 import { RuleFileDrop } from './components/RuleFileDrop.tsx';
+import { RuleSettingsPanel } from './components/RuleSettingsPanel.tsx';
 
 registerSigmaFeatures();
 
@@ -46,25 +48,32 @@ function useWiring() {
   useEffect(() => {
     let lastText: string | undefined;
     let lastTarget: string | undefined;
-    // The text changed since the last analysis that was applied (an off-thread answer may be
-    // dropped for a newer request that only changed the target).
+    let lastMapping: string | undefined;
+    let lastPlaceholders: string | undefined;
+    // The text (or the placeholder values) changed since the last analysis that was applied (an
+    // off-thread answer may be dropped for a newer request that only changed the target).
     let textChangedSinceApplied = false;
     const run = () => {
       const s = useStore.getState();
-      if (s.ruleText === lastText && s.targetId === lastTarget) return;
-      textChangedSinceApplied ||= s.ruleText !== lastText;
+      if (s.ruleText === lastText && s.targetId === lastTarget && s.mappingText === lastMapping && s.placeholdersText === lastPlaceholders) return;
+      textChangedSinceApplied ||= s.ruleText !== lastText || s.placeholdersText !== lastPlaceholders;
       lastText = s.ruleText;
       lastTarget = s.targetId;
+      lastMapping = s.mappingText;
+      lastPlaceholders = s.placeholdersText;
+      // The user's mapping and placeholder values (app/lib/rule-settings.ts): placeholders go to the
+      // matcher too, so the query and the verdicts read the rule the same way.
+      const settings = ruleSettings(s.mappingText, s.placeholdersText);
       const t0 = performance.now();
       if (s.ruleText.length >= OFF_THREAD_CHARS) {
-        analyzeOffThread(s.ruleText, s.targetId, (a) => apply(a, t0, performance.now()));
+        analyzeOffThread(s.ruleText, s.targetId, (a) => apply(a, t0, performance.now(), settings), settings);
         return;
       }
       dropOffThreadAnalysis();
-      const a = analyzeRule(s.ruleText, s.targetId);
-      apply(a, t0, performance.now());
+      const a = analyzeRule(s.ruleText, s.targetId, settings);
+      apply(a, t0, performance.now(), settings);
     };
-    const apply = (a: RuleAnalysis, t0: number, t1: number) => {
+    const apply = (a: RuleAnalysis, t0: number, t1: number, settings: RuleSettings) => {
       const textChanged = textChangedSinceApplied;
       textChangedSinceApplied = false;
       const s = useStore.getState();
@@ -80,13 +89,31 @@ function useWiring() {
         if (!s.resultsStale) useStore.setState({ resultsStale: true });
       } else {
         if (s.resultsStale) useStore.setState({ resultsStale: false });
-        if (textChanged || s.resultsStale) eventsClient().setRule(s.ruleText);
+        if (textChanged || s.resultsStale) eventsClient().setRule(s.ruleText, settings.placeholders);
       }
     };
+    // A keystroke's own task is Monaco's (the edit, the suggest widget, the view): the analysis
+    // and the preview follow in a task of their own (a MessageChannel message, not a clamped
+    // timer), so that together they do not exceed the page's 50 ms budget for one task. Several
+    // changes within one task are analysed once.
+    let scheduled = false;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      scheduled = false;
+      run();
+    };
     run();
-    return useStore.subscribe((s, prev) => {
-      if (s.ruleText !== prev.ruleText || s.targetId !== prev.targetId) run();
+    const unsubscribe = useStore.subscribe((s, prev) => {
+      if (scheduled) return;
+      if (s.ruleText !== prev.ruleText || s.targetId !== prev.targetId || s.mappingText !== prev.mappingText || s.placeholdersText !== prev.placeholdersText) {
+        scheduled = true;
+        channel.port2.postMessage(null);
+      }
     });
+    return () => {
+      unsubscribe();
+      channel.port1.close();
+    };
   }, []);
 
   // The preview changed: show it (or keep the last good one), and check it with Kusto.
@@ -169,6 +196,9 @@ function applyLink(link: LinkState): boolean {
   const st = link.state;
   if (st.target && TARGET_OPTIONS.some((t) => t.id === st.target)) useStore.getState().setTarget(st.target);
   useStore.setState({ exampleSlug: undefined });
+  // The link's field mapping and placeholder values belong to its rule; a link without them has none.
+  useStore.getState().setMappingText(st.mapping ?? '');
+  useStore.getState().setPlaceholdersText(st.placeholders ?? '');
   // The rule replaces the work now (the kept draft is offered back once it differs, autosave.ts);
   // the events follow in a task of their own, so that opening a link is never one long task.
   ruleModel.setValue(st.rule);
@@ -246,6 +276,7 @@ export function App() {
             <div className="rule-editor-wrap">
               <RuleEditor />
             </div>
+            <RuleSettingsPanel />
             <DiagnosticsPanel />
           </section>
           <Splitter id="right" direction="column" initial={0.36} min={0.16} max={0.8}>

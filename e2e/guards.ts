@@ -3,7 +3,8 @@
  * script from the input running (alert/confirm/prompt traps, markup injected into the page), and
  * prototype pollution. Installed with addInitScript, so they are in place before the app loads.
  */
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { CPU_TRACE_CATEGORIES, describeLongestTask, longestCpuTask } from './cpu-trace.ts';
 
 export async function installGuards(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -31,6 +32,23 @@ export function mark(page: Page): Promise<number> {
 export async function longestTaskSince(page: Page, since: number): Promise<number> {
   const tasks = await page.evaluate(() => (window as any).__guard.longTasks as Array<{ start: number; duration: number }>);
   return Math.max(0, ...tasks.filter((t) => t.start >= since).map((t) => t.duration));
+}
+
+/**
+ * Starts a Chromium trace of the page; `stop()` ends it and returns the longest main-thread task
+ * in thread (CPU) time, ms (e2e/cpu-trace.ts): the app's own work per task, which the machine's
+ * load sways far less than the wall-time long tasks above.
+ */
+export async function traceCpu(browser: Browser, page: Page): Promise<{ stop(): Promise<number> }> {
+  await browser.startTracing(page, { categories: CPU_TRACE_CATEGORIES });
+  return {
+    stop: async () => {
+      const trace = await browser.stopTracing();
+      // What the longest task did, in the report (for a failure's diagnosis).
+      test.info().annotations.push({ type: 'longest main-thread task (cpu trace)', description: describeLongestTask(trace) });
+      return longestCpuTask(trace);
+    },
+  };
 }
 
 /** Frames keep coming: the page paints and answers while work goes on. */

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { openApp, pasteEvents } from './helpers.ts';
+import { openApp } from './helpers.ts';
+import { traceCpu } from './guards.ts';
 
-test('10,000 events evaluate while the page stays responsive', async ({ page }) => {
+test('10,000 events evaluate while the page stays responsive', async ({ page, browser }) => {
   await openApp(page);
   const lines: string[] = [];
   for (let i = 0; i < 10_000; i++) {
@@ -32,9 +33,20 @@ test('10,000 events evaluate while the page stays responsive', async ({ page }) 
       for (const e of list.getEntries()) (window as any).__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: false });
   });
-  await pasteEvents(page, text);
-  // The test harness hands the 1.5 MB text to the page in one script call; a real paste does not.
-  // Measure from after that hand-over.
+  // The test hands the 1.5 MB text to the page before the trace starts (a real paste has no such
+  // hand-over), then pastes it the way pasteEvents (helpers.ts) does.
+  await page.evaluate((t) => ((window as any).__pasteText = t), text);
+  const cpu = await traceCpu(browser, page);
+  await page.locator('[data-testid=events-input]').evaluate((el) => {
+    const t = (window as any).__pasteText as string;
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    if (el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))) {
+      const ta = el as HTMLTextAreaElement;
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(ta, t);
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  });
   const pastedAt = await page.evaluate(() => performance.now());
 
   // While the worker reads and evaluates, the page keeps answering and the editor keeps working.
@@ -77,8 +89,13 @@ test('10,000 events evaluate while the page stays responsive', async ({ page }) 
   await page.locator('.tbody').evaluate((el) => (el.scrollTop = el.scrollHeight));
   await expect(page.locator('[data-testid=event-row][data-event-index="9999"]')).toBeVisible();
 
+  const longestCpu = await cpu.stop();
   const tasks = await page.evaluate(() => (window as any).__longTasks as Array<{ start: number; duration: number }>);
   const longest = Math.max(0, ...tasks.filter((t) => t.start >= pastedAt).map((t) => t.duration));
-  // Reading and matching run in the worker; the main thread only renders.
-  expect(longest).toBeLessThan(200);
+  test.info().annotations.push({ type: 'longest main-thread task (ms)', description: `${Math.round(longest)} wall, ${Math.round(longestCpu)} cpu` });
+  // Reading and matching run in the worker; the main thread only renders. Issue 4's budget is
+  // 50 ms per task: the page's own work per task (thread time, from the paste on) is ~10-15 ms here; the wall-time bound leaves room for a
+  // loaded 2-core machine.
+  expect(longestCpu, 'longest main-thread task, thread time (ms)').toBeLessThan(50);
+  expect(longest, 'longest main-thread task, wall time (ms)').toBeLessThan(200);
 });

@@ -9,6 +9,7 @@ import { copyText } from '../lib/clipboard.ts';
 import { downloadText, fileStem } from '../lib/download.ts';
 import type { Diagnostic } from '../../src/diagnostics.ts';
 import { ExportMenu } from './ExportMenu.tsx';
+import { MAPPING_FILE, PLACEHOLDERS_FILE } from '../lib/rule-settings.ts';
 
 export function KqlPanel() {
   const targetId = useStore((s) => s.targetId);
@@ -29,7 +30,10 @@ export function KqlPanel() {
   const lsErrors = stale ? [] : kqlDiagnostics.filter((d) => d.severity === 'error');
   const lsWarnings = stale ? [] : kqlDiagnostics.filter((d) => d.severity !== 'error');
   const target = TARGET_OPTIONS.find((t) => t.id === targetId);
-  const command = `siglab convert rule.yml --target ${targetId}`;
+  const hasMapping = useStore((s) => s.mappingText.trim() !== '');
+  const hasPlaceholders = useStore((s) => s.placeholdersText.trim() !== '');
+  // The files are the ones the Mapping and Placeholders tabs download (app/components/RuleSettingsPanel.tsx).
+  const command = `siglab convert rule.yml --target ${targetId}${hasMapping ? ` --mapping ${MAPPING_FILE}` : ''}${hasPlaceholders ? ` --placeholders ${PLACEHOLDERS_FILE}` : ''}`;
 
   const copy = async (what: 'query' | 'command') => {
     const ok = await copyText(what === 'query' ? (shown?.query ?? '') : command);
@@ -83,7 +87,8 @@ export function KqlPanel() {
 
   const status = useMemo(() => {
     if (!preview) return { cls: 'pending', text: 'Compiling…' };
-    if (stale) return { cls: 'stale', text: lastGood ? 'Stale — rule has errors' : ruleBroken ? 'No query — rule has errors' : 'Not expressible on this target' };
+    // Short texts: the chip shares the header with the target select and the buttons at 1280 px.
+    if (stale) return { cls: 'stale', text: lastGood ? 'Stale — rule has errors' : ruleBroken ? 'No query — rule has errors' : 'Not expressible', title: lastGood || ruleBroken ? undefined : `${target?.label ?? targetId} cannot express this rule as written` };
     if (validating) return { cls: 'pending', text: 'Checking with Kusto…' };
     if (lsErrors.length) return { cls: 'error', text: `${lsErrors.length} Kusto error${lsErrors.length > 1 ? 's' : ''}` };
     if (warnings.length || lsWarnings.length) return { cls: 'warn', text: `Valid KQL · ${warnings.length + lsWarnings.length} warning${warnings.length + lsWarnings.length > 1 ? 's' : ''}` };
@@ -104,8 +109,8 @@ export function KqlPanel() {
             ))}
           </select>
         </label>
-        {shown?.table && <span className="chip mono" title="Table or ASIM parser queried">{shown.table}</span>}
-        <span className={`status status-${status.cls}`} data-testid="kql-status" role="status">
+        {shown?.table && <span className="chip mono" title={`Table or ASIM parser queried: ${shown.table}`}>{shown.table}</span>}
+        <span className={`status status-${status.cls}`} data-testid="kql-status" role="status" title={('title' in status && status.title) || status.text}>
           {status.text}
         </span>
         <span className="spacer" />
@@ -120,7 +125,7 @@ export function KqlPanel() {
         >
           ⤓
         </button>
-        <button className="btn" onClick={() => void copy('query')} disabled={!shown?.query} title="Copy the query">
+        <button className="btn" onClick={() => void copy('query')} disabled={!shown?.query} title="Copy the query" aria-label="Copy the query" data-testid="copy-kql">
           {copied === 'query' ? '✓ Copied' : 'Copy'}
         </button>
       </header>
@@ -152,8 +157,8 @@ export function KqlPanel() {
         {!stale && <IssueList items={[...warnings, ...lsErrors, ...lsWarnings]} />}
         <div className="cli-line">
           <span className="cli-prompt">$</span>
-          <code className="mono" data-testid="cli-command">{command}</code>
-          <button className="btn btn-ghost btn-sm" onClick={() => void copy('command')} title="Copy the equivalent CLI command">
+          <code className="mono" data-testid="cli-command" title={command}>{command}</code>
+          <button className="btn btn-ghost btn-sm" onClick={() => void copy('command')} title="Copy the equivalent CLI command" aria-label="Copy the CLI command">
             {copied === 'command' ? '✓' : 'Copy'}
           </button>
         </div>
@@ -166,21 +171,25 @@ function IssueList({ items }: { items: Diagnostic[] }) {
   const [open, setOpen] = useState(false);
   if (!items.length) return null;
   const shown = open ? items : items.slice(0, 2);
+  // Collapsed, each warning takes one line (the query keeps its room at 720 px); open, they wrap.
+  const more = items.length > 2 || items.some((d) => d.message.length > 80);
   return (
-    <ul className="issue-list" data-testid="kql-warnings">
+    <ul className={`issue-list${open ? ' is-open' : ''}`} data-testid="kql-warnings">
       {shown.map((d, i) => (
         <li key={i} className={`issue issue-${d.severity}`}>
           <span className="issue-icon" aria-hidden>
             {d.severity === 'error' ? '●' : '▲'}
           </span>
           <span className="issue-code mono">{d.code}</span>
-          <span className="issue-msg">{d.message}</span>
+          <span className="issue-msg" title={open ? undefined : d.message}>
+            {d.message}
+          </span>
         </li>
       ))}
-      {items.length > 2 && (
+      {more && (
         <li>
-          <button className="link" onClick={() => setOpen(!open)}>
-            {open ? 'Show fewer' : `Show all ${items.length}`}
+          <button className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
+            {open ? 'Show less' : items.length > 2 ? `Show all ${items.length} in full` : 'Show in full'}
           </button>
         </li>
       )}

@@ -9,12 +9,14 @@ import type { FromWorker, ToWorker } from '../workers/protocol.ts';
 import type { RunToWorker } from '../workers/run-protocol.ts';
 import type { EventDetail } from '../state/types.ts';
 import { useStore } from '../state/store.ts';
+import { blobInSlices } from './blob-in-slices.ts';
 
 export class EventsClient {
   private worker!: Worker;
   private gen = 0;
   private reading = false;
   private lastRuleText = '';
+  private lastPlaceholders: Record<string, string[]> | undefined;
   private lastEventsText: string | undefined;
   private reqId = 0;
   private pending = new Map<number, (m: FromWorker) => void>();
@@ -37,10 +39,12 @@ export class EventsClient {
     this.worker.postMessage(m);
   }
 
-  setRule(ruleText: string): void {
+  /** `placeholders`: values for `%name%` under `expand` (the ones the KQL preview is compiled with). */
+  setRule(ruleText: string, placeholders?: Record<string, string[]>): void {
     this.lastRuleText = ruleText;
+    this.lastPlaceholders = placeholders;
     const gen = ++this.gen;
-    this.post({ type: 'rule', gen, ruleText });
+    this.post({ type: 'rule', gen, ruleText, placeholders });
   }
 
   /** The read in progress is of .evtx files (streamed; it can stop and keep what it has). */
@@ -58,7 +62,7 @@ export class EventsClient {
       this.pending.clear();
       this.spawn();
       // The fresh worker has no events yet, so this only sets the rule.
-      this.post({ type: 'rule', gen, ruleText: this.lastRuleText });
+      this.post({ type: 'rule', gen, ruleText: this.lastRuleText, placeholders: this.lastPlaceholders });
     }
     this.reading = true;
     this.eventsGen = gen;
@@ -77,10 +81,27 @@ export class EventsClient {
       // Posting a string copies it on the main thread (~4 ms per MB); a dropped file's Blob is a
       // handle, so the worker reads the file itself.
       const blob = eventsSource && eventsSource.text === text ? eventsSource.blob : undefined;
+      const post = ++this.textPost;
       if (blob) this.post({ type: 'events', gen, text: '', blob });
-      else this.post({ type: 'events', gen, text });
+      else if (text.length < SLICED_POST_CHARS) this.post({ type: 'events', gen, text });
+      else {
+        // A large paste (50 MB: ~200 ms to copy in one task) becomes a Blob slice by slice, one
+        // task each, and goes across as a handle like a dropped file.
+        void blobInSlices(text).then((made) => {
+          // A newer input (or a cancel) came meanwhile: it owns the worker now.
+          if (post !== this.textPost) return;
+          // Rule edits posted meanwhile reached the worker first; these events join them under a
+          // generation of their own, so their results are the newest.
+          let g = gen;
+          if (this.gen !== gen) this.eventsGen = g = ++this.gen;
+          this.post({ type: 'events', gen: g, text: '', blob: made });
+        });
+      }
     }
   }
+
+  /** Counts event texts given to the worker, so that a Blob still being built for an older one is dropped. */
+  private textPost = 0;
 
   /**
    * Stops the read in progress. A streamed .evtx read stops at its next slice and keeps the events
@@ -89,6 +110,7 @@ export class EventsClient {
    */
   cancel(): 'stopped' | 'dropped' | 'idle' {
     if (!this.reading) return 'idle';
+    this.textPost++;
     if (this.readingEvtx) {
       this.post({ type: 'cancel' });
       return 'stopped';
@@ -99,7 +121,7 @@ export class EventsClient {
     this.reading = false;
     this.spawn();
     const gen = ++this.gen;
-    this.post({ type: 'rule', gen, ruleText: this.lastRuleText });
+    this.post({ type: 'rule', gen, ruleText: this.lastRuleText, placeholders: this.lastPlaceholders });
     const s = useStore.getState();
     s.setLoading(false);
     s.setProgress(undefined);
@@ -205,6 +227,9 @@ export class EventsClient {
     return this.lastEventsText;
   }
 }
+
+/** From this many characters on, pasted text goes to the worker as a Blob built in slices. */
+const SLICED_POST_CHARS = 2_000_000;
 
 /** The latest event text read from files, and the files it was read from. */
 let eventsSource: { text: string; blob: Blob } | undefined;

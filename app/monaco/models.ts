@@ -1,8 +1,10 @@
 /** The two Monaco models of the page (the rule and the KQL preview), reachable by tests. */
 import { KQL_URI, SIGMA_RULE_URI, monaco, setupMonaco } from './setup.ts';
 import { KQL_LANGUAGE_ID } from './kql-language.ts';
+import { followModelSize } from './large-model-options.ts';
 
 setupMonaco();
+followModelSize();
 
 export const ruleModel = monaco.editor.createModel('', 'yaml', SIGMA_RULE_URI);
 ruleModel.updateOptions({ tabSize: 4, insertSpaces: true });

@@ -1,6 +1,6 @@
 /**
  * Monaco for the playground: core editor, editor features, the YAML grammar, our KQL grammar,
- * monaco-yaml with the bundled Sigma JSON schema, themes, and the worker wiring. Everything is
+ * monaco-yaml with the bundled Sigma JSON schemas (per document: app/monaco/sigma-schema.ts), themes, and the worker wiring. Everything is
  * bundled by Vite; nothing is loaded from a CDN.
  */
 import * as monaco from 'monaco-editor/editor';
@@ -9,7 +9,7 @@ import 'monaco-editor/languages/definitions/yaml/register';
 import { configureMonacoYaml } from 'monaco-yaml';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import YamlWorker from './yaml.worker.ts?worker';
-import sigmaSchema from './sigma-detection-rule-schema.json';
+import { SIGMA_DOCUMENT_SCHEMA } from './sigma-schema.ts';
 import { registerKqlLanguage } from './kql-language.ts';
 import { defineThemes } from './themes.ts';
 
@@ -64,10 +64,10 @@ export function setupMonaco(): void {
     format: { enable: false },
     schemas: [
       {
-        // Shown as the source in hovers; never fetched (the schema is bundled).
-        uri: 'https://github.com/SigmaHQ/sigma-specification/blob/main/json-schema/sigma-detection-rule-schema.json',
+        // Shown as the source in hovers; never fetched (the schemas are bundled).
+        uri: 'https://github.com/SigmaHQ/sigma-specification/tree/main/json-schema',
         fileMatch: ['**/*.sigma.yml'],
-        schema: sigmaSchema as never,
+        schema: SIGMA_DOCUMENT_SCHEMA as never,
       },
     ],
   });

@@ -43,6 +43,18 @@ export interface EventsSlice {
   setEditedEvents(n: number): void;
 }
 
+/**
+ * The user's field mapping and placeholder values, as typed (YAML, the formats of `siglab convert
+ * --mapping FILE` and `--placeholders FILE`). Read by app/lib/rule-settings.ts; the mapping feeds
+ * the compiler, the placeholders both the compiler and the matcher.
+ */
+export interface SettingsSlice {
+  mappingText: string;
+  placeholdersText: string;
+  setMappingText(text: string): void;
+  setPlaceholdersText(text: string): void;
+}
+
 export interface TargetSlice {
   targetId: string;
   setTarget(id: string): void;
@@ -95,7 +107,7 @@ export interface UiSlice {
   showToast(text: string, action?: { label: string; run: () => void }): void;
 }
 
-export type AppState = RuleSlice & EventsSlice & TargetSlice & ResultsSlice & UiSlice;
+export type AppState = RuleSlice & EventsSlice & TargetSlice & SettingsSlice & ResultsSlice & UiSlice;
 
 const initialTheme = (): Theme => {
   try {
@@ -135,6 +147,12 @@ export const useStore = create<AppState>()((set) => ({
   // target
   targetId: 'sentinel-asim',
   setTarget: (targetId) => set({ targetId }),
+
+  // field mapping and placeholder values
+  mappingText: '',
+  placeholdersText: '',
+  setMappingText: (mappingText) => set({ mappingText }),
+  setPlaceholdersText: (placeholdersText) => set({ placeholdersText }),
 
   // results
   kqlDiagnostics: [],

@@ -26,8 +26,9 @@ let readGen = 0;
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
-function setRule(text: string): void {
-  const loaded = loadRules(text);
+/** `placeholders`: the user's values for `%name%` under `expand`, the same ones the compiler gets. */
+function setRule(text: string, placeholders?: Record<string, string[]>): void {
+  const loaded = loadRules(text, { placeholders });
   const rule = loaded.rules[0];
   compiled = undefined;
   ruleError = undefined;
@@ -36,7 +37,7 @@ function setRule(text: string): void {
     ruleError = `The rule cannot be evaluated: ${ruleError}`;
     return;
   }
-  compiled = compileMatcher(rule);
+  compiled = compileMatcher(rule, { placeholders });
 }
 
 async function evaluate(gen: number): Promise<void> {
@@ -179,7 +180,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
   switch (m.type) {
     case 'rule':
       currentGen = m.gen;
-      setRule(m.ruleText);
+      setRule(m.ruleText, m.placeholders);
       void evaluate(m.gen);
       break;
     case 'evtx':

@@ -14,8 +14,8 @@ export type ToWorker =
   | { type: 'cancel' }
   /** The current events (with in-place edits) as a JSON array, for download. */
   | { type: 'export'; reqId: number }
-  /** New rule text: (re)evaluate the current events. */
-  | { type: 'rule'; gen: number; ruleText: string }
+  /** New rule text or placeholder values (`%name%` under `expand`): (re)evaluate the current events. */
+  | { type: 'rule'; gen: number; ruleText: string; placeholders?: Record<string, string[]> }
   /** The explanation of one event under the current rule. */
   | { type: 'explain'; reqId: number; index: number }
   /** Replace one event's data with edited JSON and re-evaluate. */
