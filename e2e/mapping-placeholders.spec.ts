@@ -99,6 +99,8 @@ test('mapping and placeholders change the KQL and the verdicts, travel in a link
   await expect(issue).toContainText('line 1:8');
   await expect(issue).toContainText("imProcessCreate has no column 'ActingProcesName'");
   await expect(issue).toContainText('ActingProcessName');
+  // The KQL panel names the mapping, not the rule, as what stopped the query.
+  await expect(page.getByTestId('kql-status')).toHaveText('Stale — mapping error');
   // Broken YAML: nothing of it applies, the panel says so with the line, the text stays as typed.
   await typeSetting(page, 'mapping', 'tables:\n  imProcessCreate:\nImage: [ActingProcessName');
   await expect(page.getByTestId('mapping-state')).toHaveAttribute('data-state', 'broken');

@@ -27,6 +27,7 @@ export function KqlPanel() {
   const compileIssues = (preview?.diagnostics ?? []).filter((d) => d.severity !== 'info' || d.code !== 'kusto');
   const errors = compileIssues.filter((d) => d.severity === 'error');
   const warnings = compileIssues.filter((d) => d.severity !== 'error');
+  const mappingBroken = errors.some((d) => d.code.startsWith('mapping-'));
   const lsErrors = stale ? [] : kqlDiagnostics.filter((d) => d.severity === 'error');
   const lsWarnings = stale ? [] : kqlDiagnostics.filter((d) => d.severity !== 'error');
   const target = TARGET_OPTIONS.find((t) => t.id === targetId);
@@ -88,12 +89,17 @@ export function KqlPanel() {
   const status = useMemo(() => {
     if (!preview) return { cls: 'pending', text: 'Compiling…' };
     // Short texts: the chip shares the header with the target select and the buttons at 1280 px.
-    if (stale) return { cls: 'stale', text: lastGood ? 'Stale — rule has errors' : ruleBroken ? 'No query — rule has errors' : 'Not expressible', title: lastGood || ruleBroken ? undefined : `${target?.label ?? targetId} cannot express this rule as written` };
+    if (stale) {
+      // Why there is no new query: the rule, the user's field mapping, or the target.
+      if (ruleBroken) return { cls: 'stale', text: lastGood ? 'Stale — rule has errors' : 'No query — rule has errors' };
+      if (mappingBroken) return { cls: 'stale', text: lastGood ? 'Stale — mapping error' : 'No query — mapping error', title: 'Your field mapping names a column this table does not have: see the Mapping tab' };
+      return { cls: 'stale', text: lastGood ? 'Stale — not expressible' : 'Not expressible', title: `${target?.label ?? targetId} cannot express this rule as written` };
+    }
     if (validating) return { cls: 'pending', text: 'Checking with Kusto…' };
     if (lsErrors.length) return { cls: 'error', text: `${lsErrors.length} Kusto error${lsErrors.length > 1 ? 's' : ''}` };
     if (warnings.length || lsWarnings.length) return { cls: 'warn', text: `Valid KQL · ${warnings.length + lsWarnings.length} warning${warnings.length + lsWarnings.length > 1 ? 's' : ''}` };
     return { cls: 'ok', text: 'Valid KQL' };
-  }, [preview, stale, lastGood, ruleBroken, validating, lsErrors.length, warnings.length, lsWarnings.length]);
+  }, [preview, stale, lastGood, ruleBroken, mappingBroken, validating, lsErrors.length, warnings.length, lsWarnings.length]);
 
   return (
     <section className="panel kql-panel" aria-label="KQL preview">
@@ -132,7 +138,13 @@ export function KqlPanel() {
       {stale && (
         <div className="stale-banner" data-testid="kql-stale" role="alert">
           <strong>
-            {lastGood ? 'Showing the last query that compiled.' : ruleBroken ? 'The rule has errors.' : `${target?.label ?? targetId} cannot express this rule as written.`}
+            {lastGood
+              ? 'Showing the last query that compiled.'
+              : ruleBroken
+                ? 'The rule has errors.'
+                : mappingBroken
+                  ? 'Your field mapping has an error.'
+                  : `${target?.label ?? targetId} cannot express this rule as written.`}
           </strong>{' '}
           {errors.length > 0 && (
             <span>

@@ -239,6 +239,13 @@ describe('compileRule: target mapping forms', () => {
     expect(none.diagnostics[0].message).toContain('windows/network_connection');
   });
 
+  it("a user mapping to a column the table lacks is the mapping's error, not the rule's", () => {
+    const res = compileRule(rule(proc, { s: sel(item('CommandLine', [str('x')])) }, 's'), tinyTarget, { mapping: { fields: { CommandLine: 'CmdLine' } } });
+    const d = res.diagnostics.find((x) => x.severity === 'error');
+    expect(d?.code).toBe('mapping-unknown-column');
+    expect(d?.message).toMatch(/^Your field mapping maps 'CommandLine' to column 'CmdLine'/);
+  });
+
   it('user mapping overrides win', () => {
     const res = compileRule(rule(proc, { s: sel(item('CommandLin', [str('x')])) }, 's'), tinyTarget, { mapping: { tables: { Proc: { CommandLin: 'CommandLine' } } } });
     expect(res.ok).toBe(true);

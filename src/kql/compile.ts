@@ -176,14 +176,16 @@ class Compiler {
   }
 
   /** Applies a mapping entry; undefined when it names columns this table lacks (caller falls through). */
-  private apply(m: FieldMapping, field: string, range: SourceRange, strict: boolean): Resolved | undefined {
+  private apply(m: FieldMapping, field: string, range: SourceRange, strict: boolean, fromUser = false): Resolved | undefined {
     const missing = (cols: string[]): boolean => {
       const absent = cols.filter((c) => this.column(c) === undefined);
       if (absent.length === 0) return false;
       if (strict) {
+        // The user's own mapping is the thing to fix then, not the rule: say so (and by code, so
+        // the playground can point at its Mapping tab).
         this.error(
-          'unknown-column',
-          `Field '${field}' maps to column ${absent.map((c) => `'${c}'`).join(', ')}, which ${this.mapping.table} does not have` +
+          fromUser ? 'mapping-unknown-column' : 'unknown-column',
+          `${fromUser ? 'Your field mapping maps' : 'Field'} '${field}' ${fromUser ? 'to' : 'maps to'} column ${absent.map((c) => `'${c}'`).join(', ')}, which ${this.mapping.table} does not have` +
             ` (closest: ${closestColumns(absent[0], this.schema).join(', ')}).`,
           range,
         );
@@ -244,7 +246,7 @@ class Compiler {
     const table = this.mapping.table;
     // One resolution order for the compiler, the target suite and the coverage script (lookup.ts).
     const found = lookupField(this.target, this.mapping, field, this.options.mapping);
-    if (found.kind === 'mapped') return this.apply(found.mapping, field, range, true) ?? { kind: 'error' };
+    if (found.kind === 'mapped') return this.apply(found.mapping, field, range, true, found.source === 'override' || found.source === 'override-table') ?? { kind: 'error' };
     const near = closestColumns(field, this.schema);
     this.error(
       'unmapped-field',
