@@ -33,7 +33,8 @@ export interface RuleCardDataSource {
   connectors: RequiredDataConnector[];
 }
 
-export interface RuleCard {
+/** The metadata a card shows as it is written in the document. */
+interface CardMeta {
   title: string;
   id?: string;
   level?: string;
@@ -43,6 +44,9 @@ export interface RuleCard {
   date?: string;
   modified?: string;
   license?: string;
+}
+
+export interface RuleCard extends CardMeta {
   /** ATT&CK tactics, kill-chain order, with the tag that named each. */
   tactics: Array<AttackTactic & { tag: string }>;
   techniques: Array<AttackTechnique & { tag: string }>;
@@ -80,16 +84,7 @@ function httpUrl(s: string): string | undefined {
 }
 
 /** What a card is made of: a rule's metadata (or a correlation's or filter's), and the logsource it reads. */
-export interface CardSource {
-  title: string;
-  id?: string;
-  level?: string;
-  status?: string;
-  description?: string;
-  author?: string;
-  date?: string;
-  modified?: string;
-  license?: string;
+export interface CardSource extends CardMeta {
   tags: readonly string[];
   falsepositives: readonly string[];
   references: readonly string[];

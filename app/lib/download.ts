@@ -1,6 +1,15 @@
 /** Saves text as a file through a temporary object URL (nothing leaves the browser). */
 export function downloadText(fileName: string, text: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
+  saveBlob(fileName, new Blob([text], { type: `${type};charset=utf-8` }));
+}
+
+/** Saves bytes (a .zip, say) as a file, the same way. */
+export function downloadBytes(fileName: string, bytes: Uint8Array, type: string): void {
+  saveBlob(fileName, new Blob([bytes as BlobPart], { type }));
+}
+
+function saveBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;

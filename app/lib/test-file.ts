@@ -13,7 +13,7 @@ import type { LogEvent } from '../../src/engine/event.ts';
 import type { Expectation } from '../../src/tests/model.ts';
 import { useStore } from '../state/store.ts';
 import { eventsClient } from './events-client.ts';
-import { downloadText, fileStem } from './download.ts';
+import { downloadBytes, downloadText, fileStem } from './download.ts';
 import { useExpectations } from './expectations.ts';
 
 /** The test file's text, or a reason it cannot be written. */
@@ -113,17 +113,6 @@ export async function buildTestExport(format: TestExportFormat): Promise<BuiltTe
   return { ok: true, fileName: `${fileStem(rule?.title)}.sigmahq-regression.zip`, type: 'application/zip', bytes: zip, files: out.files.length, cases: out.cases, notes };
 }
 
-function saveBytes(fileName: string, bytes: Uint8Array, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 function withNotes(text: string, notes: string[]): string {
   return notes.length ? `${text} Note: ${notes.join('; ')}.` : text;
 }
@@ -132,7 +121,7 @@ export async function downloadTestExport(format: TestExportFormat): Promise<void
   const toast = useStore.getState().showToast;
   const r = await buildTestExport(format);
   if (!r.ok) return toast(r.message);
-  if (r.bytes) saveBytes(r.fileName, r.bytes, r.type);
+  if (r.bytes) downloadBytes(r.fileName, r.bytes, r.type);
   else downloadText(r.fileName, r.text ?? '', r.type);
   const what = `${r.cases} expected verdict${r.cases === 1 ? '' : 's'}`;
   toast(withNotes(r.bytes ? `Saved ${r.fileName}: ${r.files} files (rules/, regression_data/) with ${what}. Unzip and run: siglab test regression_data/...` : `Saved ${r.fileName} (${TEST_EXPORT_LABELS[format]}) with ${what}.`, r.notes));
