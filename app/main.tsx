@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { prewarmGlyphFallback } from './lib/prewarm-glyphs.ts';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -8,6 +9,9 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// The first ✓/✗ the page draws would otherwise pay the font fallback lookup inside a click.
+prewarmGlyphFallback();
 
 // Offline after the first visit (production builds only; the dev server changes files constantly).
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
