@@ -19,6 +19,7 @@ import { analyzeOffThread, dropOffThreadAnalysis, OFF_THREAD_CHARS } from './lib
 import { ruleSettings, type RuleSettings } from './lib/rule-settings.ts';
 import { checkKql, cancelKqlCheck } from './lib/kql-client.ts';
 import { eventsClient } from './lib/events-client.ts';
+import { afterNextPaint } from './lib/after-paint.ts';
 import { DEFAULT_EXAMPLE, loadExample, loadExampleIndex } from './lib/examples.ts';
 import type { Diagnostic } from '../src/diagnostics.ts';
 import { readLinkState, type LinkState } from './lib/share.ts';
@@ -96,9 +97,25 @@ function useWiring() {
     // and the preview follow in a task of their own (a MessageChannel message, not a clamped
     // timer), so that together they do not exceed the page's 50 ms budget for one task. Several
     // changes within one task are analysed once.
+    // A whole new rule (a link, an example, a draft: Monaco's setValue) re-renders the rule editor
+    // in the next frame; its query then waits for that frame to be painted, so that the two editors
+    // (and the page around them) are not laid out and rendered in one long frame. Keystrokes are
+    // analysed at once.
+    let replaced = false;
+    const onReplace = ruleModel.onDidChangeContent((e) => {
+      if (e.isFlush) replaced = true;
+    });
     let scheduled = false;
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
+      if (replaced) {
+        replaced = false;
+        afterNextPaint(() => {
+          scheduled = false;
+          run();
+        });
+        return;
+      }
       scheduled = false;
       run();
     };
@@ -112,6 +129,7 @@ function useWiring() {
     });
     return () => {
       unsubscribe();
+      onReplace.dispose();
       channel.port1.close();
     };
   }, []);
@@ -200,16 +218,20 @@ function applyLink(link: LinkState): boolean {
   useStore.getState().setMappingText(st.mapping ?? '');
   useStore.getState().setPlaceholdersText(st.placeholders ?? '');
   // The rule replaces the work now (the kept draft is offered back once it differs, autosave.ts);
-  // the events follow in a task of their own, so that opening a link is never one long task.
+  // its query follows after the next paint (useWiring), the events after the one after that: each
+  // step is a task and a frame of its own, so that opening a link is never one long task, and the
+  // events worker gets the link's rule before its events.
   ruleModel.setValue(st.rule);
   const gen = ++linkGeneration;
-  setTimeout(() => {
-    // A newer link opened meanwhile: it owns the page now.
-    if (gen !== linkGeneration) return;
-    useStore.getState().setEventsText(st.events ?? '', 'link');
-    restoreExpectations(st.expectations, st.expectationTokens);
-    if (st.selectedRow !== undefined) useStore.getState().selectEvent(st.selectedRow);
-  }, 0);
+  afterNextPaint(() =>
+    afterNextPaint(() => {
+      // A newer link opened meanwhile: it owns the page now.
+      if (gen !== linkGeneration) return;
+      useStore.getState().setEventsText(st.events ?? '', 'link');
+      restoreExpectations(st.expectations, st.expectationTokens);
+      if (st.selectedRow !== undefined) useStore.getState().selectEvent(st.selectedRow);
+    }),
+  );
   return true;
 }
 

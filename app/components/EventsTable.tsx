@@ -14,6 +14,7 @@ import { VERDICT_CODES, type ResultsSnapshot } from '../state/types.ts';
 import { VerdictBadge } from './VerdictBadge.tsx';
 import { ExplanationTree } from './ExplanationTree.tsx';
 import { eventsClient } from '../lib/events-client.ts';
+import { afterNextPaint } from '../lib/after-paint.ts';
 import { ExpectationControl, ExpectationFailure, expectationShortcut } from './ExpectationControl.tsx';
 import { checkRow, summarize, useExpectations } from '../lib/expectations.ts';
 
@@ -92,7 +93,11 @@ export function EventsTable() {
     const detail = await eventsClient().explain(index);
     if (useStore.getState().selectedEvent !== index) return;
     setDetail(detail);
-    setHighlight(detail?.decisive ?? []);
+    // The rule lines that decided it: Monaco re-renders (and may scroll) the rule editor for them,
+    // in a frame after the explanation's own layout, so that the two are not one long frame.
+    afterNextPaint(() => {
+      if (useStore.getState().detail === detail) setHighlight(detail?.decisive ?? []);
+    });
   };
 
   // The test summary asks to open a (failing) event with its explanation.
