@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, pasteEvents, typeRule } from './helpers.ts';
+import { openApp, pasteEvents, shareAndOpenFresh, typeRule } from './helpers.ts';
 
 const RULE = `title: Whoami Execution By Non-Admin
 id: 5f0b9e5e-1c1e-4a53-9d43-7d2b8c2e1a01
@@ -101,20 +101,14 @@ test('expectations: set, fail on a rule change with the explanation, and come ba
   // Break it again and share.
   await typeRule(page, RULE.replace('condition: selection and not filter_admin', 'condition: selection'));
   await expect(page.getByTestId('test-summary')).toHaveText(/2\/3 pass/);
-  await page.getByTestId('share-button').click();
-  await expect.poll(() => page.url()).toMatch(/#v1\//);
-  const link = page.url();
-
-  const fresh = await browser.newContext();
-  const other = await fresh.newPage();
-  await other.goto(link);
+  const other = await shareAndOpenFresh(page, browser);
   await expect(other.getByTestId('toast')).toContainText('3 expected verdicts');
   await expect(rows(other)).toHaveCount(3);
   await expect(other.getByTestId('test-summary')).toHaveText(/2\/3 pass/);
   // `no-alert` and `filtered:<id>` survive the link exactly (not only their v1 approximation).
   expect(await selectValues(other)).toEqual(['match', 'filtered:filter_admin', 'no-alert']);
   await expect.poll(() => testStates(other)).toEqual(['pass', 'fail', 'pass']);
-  await fresh.close();
+  await other.context().close();
 });
 
 test('expectations by keyboard, cleared with new events, and saved as a test file siglab test runs', async ({ page }) => {

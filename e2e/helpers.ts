@@ -1,5 +1,5 @@
 /** Shared steps for the end-to-end specs: open the app, drive Monaco, read the models. */
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 export async function openApp(page: Page): Promise<void> {
   const external: string[] = [];
@@ -100,3 +100,13 @@ detection:
     condition: selection and not filter_admin
 level: high
 `;
+
+/** Clicks Share, waits for the `#v1/` link, and opens it in a fresh browser context (no drafts, no storage). */
+export async function shareAndOpenFresh(page: Page, browser: Browser): Promise<Page> {
+  await page.getByTestId('share-button').click();
+  await expect.poll(() => page.url()).toMatch(/#v1\//);
+  const link = page.url();
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(link);
+  return other;
+}

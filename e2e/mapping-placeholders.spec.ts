@@ -4,7 +4,7 @@
  * links, come back in a fresh browser, and survive a reload (autosave).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { kqlText, openApp, pasteEvents, typeRule } from './helpers.ts';
+import { kqlText, openApp, pasteEvents, shareAndOpenFresh, typeRule } from './helpers.ts';
 
 const RULE = `title: Whoami Outside Admin Hosts
 logsource:
@@ -119,12 +119,7 @@ test('mapping and placeholders change the KQL and the verdicts, travel in a link
   const placeholders = await modelText(page, 'placeholdersModel');
 
   // Share, then open the link in a fresh browser: everything comes back, and the message says so.
-  await page.getByTestId('share-button').click();
-  await expect.poll(() => page.url()).toMatch(/#v1\//);
-  const link = page.url();
-  const fresh = await browser.newContext();
-  const other = await fresh.newPage();
-  await other.goto(link);
+  const other = await shareAndOpenFresh(page, browser);
   await expect(other.getByTestId('toast')).toContainText('field mapping');
   await expect(other.getByTestId('toast')).toContainText('placeholders');
   await expect.poll(() => modelText(other, 'mappingModel')).toBe(mapping);
@@ -141,7 +136,7 @@ test('mapping and placeholders change the KQL and the verdicts, travel in a link
   expect(await modelText(other, 'placeholdersModel')).toBe(placeholders);
   await expect.poll(() => kqlText(other)).toBe(query);
   await expect.poll(() => verdicts(other)).toEqual(['filtered', 'filtered']);
-  await fresh.close();
+  await other.context().close();
 });
 
 test('the settings panel is keyboard usable: tabs with arrow keys, column completion, toggle', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { kqlText, openApp, pasteEvents, ruleText } from './helpers.ts';
+import { kqlText, openApp, pasteEvents, ruleText, shareAndOpenFresh } from './helpers.ts';
 
 test('a share link restores rule, target, events, verdicts and the selected row in a fresh browser', async ({ page, browser }) => {
   await openApp(page);
@@ -12,13 +12,7 @@ test('a share link restores rule, target, events, verdicts and the selected row 
   const rule = await ruleText(page);
   const query = await kqlText(page);
 
-  await page.getByTestId('share-button').click();
-  await expect.poll(() => page.url()).toMatch(/#v1\//);
-  const link = page.url();
-
-  const fresh = await browser.newContext();
-  const other = await fresh.newPage();
-  await other.goto(link);
+  const other = await shareAndOpenFresh(page, browser);
   await expect(other.getByTestId('toast')).toContainText('Restored');
   await expect(other.locator('[data-testid=event-row]')).toHaveCount(2);
   expect(await other.evaluate(() => (window as any).__siglab.ruleModel.getValue())).toBe(rule);
@@ -27,7 +21,7 @@ test('a share link restores rule, target, events, verdicts and the selected row 
   expect(await other.locator('[data-testid=event-row]').evaluateAll((r) => r.map((x) => x.getAttribute('data-verdict')))).toEqual(['match', 'filtered']);
   await expect(other.locator('[data-testid=event-row][aria-selected=true]')).toHaveAttribute('data-event-index', '1');
   await expect(other.getByTestId('explanation')).toBeVisible();
-  await fresh.close();
+  await other.context().close();
 });
 
 test('a corrupt link says so and loads nothing half-broken', async ({ page }) => {
