@@ -77,7 +77,6 @@ export function ExportMenu() {
   };
 
   const act = async (kind: Kind, how: 'download' | 'copy') => {
-    setOpen(false);
     const b = build(kind);
     if ('error' in b) return showToast(b.error);
     if (how === 'download') {
@@ -88,7 +87,6 @@ export function ExportMenu() {
   };
 
   const copyTest = async () => {
-    setOpen(false);
     const r = await buildTestFile();
     if (!r.ok) return showToast(r.message);
     showToast((await copyText(r.text)) ? `Test file copied (${r.cases} case${r.cases === 1 ? '' : 's'}).` : 'Copy failed: the browser refused clipboard access. Use the download instead.');
@@ -107,58 +105,53 @@ export function ExportMenu() {
     items[(at + (e.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length]?.focus();
   };
 
-  const row = (kind: Kind, ext: string, sub: string) => (
+  /**
+   * One menu row: title, what it holds, a download button and (unless the export is several
+   * files) a copy button. The menu closes before the action runs.
+   */
+  const item = (o: { title: string; sub: string; ext: string; testId: string; download: () => unknown; copy?: () => unknown; disabled?: boolean }) => (
     <div className="export-item" role="none">
       <div className="export-item-text">
-        <span className="export-item-title">{LABEL[kind]}</span>
-        <span className="export-item-sub">{sub}</span>
-      </div>
-      <button role="menuitem" className="btn btn-sm" disabled={!rule} onClick={() => void act(kind, 'download')} data-testid={`export-${kind}-download`}>
-        ⤓ {ext}
-      </button>
-      <button role="menuitem" className="btn btn-ghost btn-sm" disabled={!rule} onClick={() => void act(kind, 'copy')} data-testid={`export-${kind}-copy`}>
-        Copy
-      </button>
-    </div>
-  );
-
-  const testRow = (format: Exclude<TestExportFormat, 'siglab'>, ext: string, sub: string) => (
-    <div className="export-item" role="none">
-      <div className="export-item-text">
-        <span className="export-item-title">{TEST_EXPORT_LABELS[format]}</span>
-        <span className="export-item-sub">{sub}</span>
+        <span className="export-item-title">{o.title}</span>
+        <span className="export-item-sub">{o.sub}</span>
       </div>
       <button
         role="menuitem"
         className="btn btn-sm"
+        disabled={o.disabled}
         onClick={() => {
           setOpen(false);
-          void downloadTestExport(format);
+          void o.download();
         }}
-        data-testid={`export-tests-${format}-download`}
+        data-testid={`${o.testId}-download`}
       >
-        ⤓ {ext}
+        ⤓ {o.ext}
       </button>
-      {ext === '.zip' ? (
+      {o.copy ? (
+        <button
+          role="menuitem"
+          className="btn btn-ghost btn-sm"
+          disabled={o.disabled}
+          onClick={() => {
+            setOpen(false);
+            void o.copy!();
+          }}
+          data-testid={`${o.testId}-copy`}
+        >
+          Copy
+        </button>
+      ) : (
         // Several files: download only (the gap keeps the column of download buttons aligned).
         <span className="btn btn-ghost btn-sm" aria-hidden style={{ visibility: 'hidden' }}>
           Copy
         </span>
-      ) : (
-        <button
-          role="menuitem"
-          className="btn btn-ghost btn-sm"
-          onClick={() => {
-            setOpen(false);
-            void copyTestExport(format);
-          }}
-          data-testid={`export-tests-${format}-copy`}
-        >
-          Copy
-        </button>
       )}
     </div>
   );
+  const row = (kind: Kind, ext: string, sub: string) =>
+    item({ title: LABEL[kind], sub, ext, testId: `export-${kind}`, disabled: !rule, download: () => act(kind, 'download'), copy: () => act(kind, 'copy') });
+  const testRow = (format: Exclude<TestExportFormat, 'siglab'>, ext: string, sub: string) =>
+    item({ title: TEST_EXPORT_LABELS[format], sub, ext, testId: `export-tests-${format}`, download: () => downloadTestExport(format), ...(ext === '.zip' ? {} : { copy: () => copyTestExport(format) }) });
 
   return (
     <div className="export-menu" ref={root} onKeyDown={onKey}>
@@ -181,26 +174,7 @@ export function ExportMenu() {
           <div className="export-group" aria-hidden>
             Tests · rule, marked events, verdicts
           </div>
-          <div className="export-item" role="none">
-            <div className="export-item-text">
-              <span className="export-item-title">siglab test file</span>
-              <span className="export-item-sub">The rule, the marked events and their expected verdicts · siglab test FILE</span>
-            </div>
-            <button
-              role="menuitem"
-              className="btn btn-sm"
-              onClick={() => {
-                setOpen(false);
-                void downloadTestFile();
-              }}
-              data-testid="export-test-download"
-            >
-              ⤓ .yml
-            </button>
-            <button role="menuitem" className="btn btn-ghost btn-sm" onClick={() => void copyTest()} data-testid="export-test-copy">
-              Copy
-            </button>
-          </div>
+          {item({ title: 'siglab test file', sub: 'The rule, the marked events and their expected verdicts · siglab test FILE', ext: '.yml', testId: 'export-test', download: downloadTestFile, copy: copyTest })}
           {testRow('sigma-test', '.yml', 'The rule with testcases: match / dont-match')}
           {testRow('zircolite', '.json', 'zircolite --test-rules · true_positive / true_negative, by rule id and title')}
           {testRow('sigmahq-regression', '.zip', 'rules/ + regression_data/ info.yml and event JSON · needs the rule id')}
